@@ -1,0 +1,11 @@
+namespace NanoTcp.Hal
+{
+    /// <summary>The serial console: text out, bytes in (non-blocking).</summary>
+    public interface ISerialLine
+    {
+        void Write(string text);
+
+        /// <summary>Copies up to <paramref name="count"/> pending input bytes; returns 0 when none.</summary>
+        int Read(byte[] buffer, int offset, int count);
+    }
+}
