@@ -1,0 +1,103 @@
+using NanoTcp.Trace;
+
+namespace NanoTcp.Wire
+{
+    /// <summary>
+    /// The TCP options the stack understands, parsed from a segment's option area
+    /// (RFC 9293 §3.2, RFC 7323, RFC 2018). A struct filled in place: no allocation.
+    /// Unknown kinds are skipped by their length byte; a length of 0 or 1, a length that
+    /// runs past the option area, or a known kind with the wrong length makes the whole
+    /// segment malformed (<see cref="DropReason.TcpBadOption"/>), as RFC 9293 §3.1 allows.
+    /// </summary>
+    public struct TcpOptions
+    {
+        public const int KindEnd = 0;
+        public const int KindNop = 1;
+        public const int KindMss = 2;
+        public const int KindWindowScale = 3;
+        public const int KindSackPermitted = 4;
+        public const int KindSack = 5;
+        public const int KindTimestamps = 8;
+
+        /// <summary>MSS option value, 0 when absent.</summary>
+        public int Mss;
+        /// <summary>Window scale shift, -1 when absent.</summary>
+        public int WindowScale;
+        public bool SackPermitted;
+        public bool HasTimestamps;
+        public uint TsVal;
+        public uint TsEcr;
+        /// <summary>Options skipped because their kind is unknown (or SACK blocks, which are not used).</summary>
+        public int Ignored;
+
+        public DropReason Parse(byte[] b, int offset, int length)
+        {
+            Mss = 0;
+            WindowScale = -1;
+            SackPermitted = false;
+            HasTimestamps = false;
+            TsVal = 0;
+            TsEcr = 0;
+            Ignored = 0;
+            int i = offset;
+            int end = offset + length;
+            while (i < end)
+            {
+                int kind = b[i];
+                if (kind == KindEnd)
+                {
+                    break;
+                }
+                if (kind == KindNop)
+                {
+                    i++;
+                    continue;
+                }
+                if (i + 1 >= end)
+                {
+                    return DropReason.TcpBadOption;
+                }
+                int len = b[i + 1];
+                if (len < 2 || i + len > end)
+                {
+                    return DropReason.TcpBadOption;
+                }
+                switch (kind)
+                {
+                    case KindMss:
+                        if (len != 4) return DropReason.TcpBadOption;
+                        Mss = NetworkOrder.ReadUInt16(b, i + 2);
+                        break;
+                    case KindWindowScale:
+                        if (len != 3) return DropReason.TcpBadOption;
+                        WindowScale = b[i + 2];
+                        break;
+                    case KindSackPermitted:
+                        if (len != 2) return DropReason.TcpBadOption;
+                        SackPermitted = true;
+                        break;
+                    case KindTimestamps:
+                        if (len != 10) return DropReason.TcpBadOption;
+                        HasTimestamps = true;
+                        TsVal = NetworkOrder.ReadUInt32(b, i + 2);
+                        TsEcr = NetworkOrder.ReadUInt32(b, i + 6);
+                        break;
+                    default:
+                        Ignored++;
+                        break;
+                }
+                i += len;
+            }
+            return DropReason.None;
+        }
+
+        /// <summary>Writes an MSS option (4 bytes) and returns its length.</summary>
+        public static int WriteMss(byte[] b, int offset, int mss)
+        {
+            b[offset] = KindMss;
+            b[offset + 1] = 4;
+            NetworkOrder.WriteUInt16(b, offset + 2, mss);
+            return 4;
+        }
+    }
+}
