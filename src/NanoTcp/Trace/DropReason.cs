@@ -69,6 +69,17 @@ namespace NanoTcp.Trace
         DriverRxTooLong,
         DriverRxOverflow,
 
+        // TCP layer (src/NanoTcp/Tcp): segments the state machine discarded
+        TcpNotAcceptable,
+        TcpChallengeAck,
+        TcpRstIgnored,
+        TcpBadAck,
+        TcpNoAck,
+        TcpUnexpected,
+        TcpBacklogFull,
+        TcpTableFull,
+        TcpOutOfOrderDropped,
+
         /// <summary>Number of reasons: the size of counter arrays. Keep last.</summary>
         Count,
     }
@@ -121,6 +132,15 @@ namespace NanoTcp.Trace
             "driver rx-error",
             "driver rx-too-long",
             "driver rx-overflow",
+            "tcp not-acceptable",
+            "tcp challenge-ack",
+            "tcp rst-ignored",
+            "tcp bad-ack",
+            "tcp no-ack",
+            "tcp unexpected",
+            "tcp backlog-full",
+            "tcp table-full",
+            "tcp ooo-dropped",
         };
 
         public static string Name(DropReason reason)

@@ -1,0 +1,308 @@
+using System;
+using NanoTcp.Iface;
+using NanoTcp.Tcp;
+using NanoTcp.Trace;
+using NanoTcp.Wire;
+
+namespace NanoTcp.Scenarios
+{
+    /// <summary>A segment the stack sent, decoded.</summary>
+    public sealed class SentSegment
+    {
+        public uint Destination;
+        public int SrcPort;
+        public int DstPort;
+        public uint Seq;
+        public uint Ack;
+        public int Flags;
+        public int Window;
+        public int Mss;
+        public int WindowScale;
+        public bool SackPermitted;
+        public int OptionsLength;
+        public byte[] Payload = new byte[1500];
+        public int PayloadLength;
+        public long TimeMs;
+
+        public override string ToString()
+        {
+            string s = "[" + TcpFlags.Format(Flags) + "] seq=" + Seq.ToString() + " ack=" + Ack.ToString()
+                + " win=" + Window.ToString() + " len=" + PayloadLength.ToString() + " t=" + TimeMs.ToString();
+            if (Mss != 0) s = s + " mss=" + Mss.ToString();
+            return s;
+        }
+    }
+
+    /// <summary>
+    /// A scripted TCP peer facing one <see cref="TcpStack"/> on a virtual clock: it is the stack's
+    /// IPv4 output (every segment the stack sends is captured and decoded) and it injects exact
+    /// segments into the stack's Input. Scenarios send a segment, then Expect the exact reply
+    /// (flags, seq, ack, and window/options where they matter).
+    /// </summary>
+    public sealed class ScriptedPeer : IIpv4Output
+    {
+        public static readonly uint StackIp = Ipv4Address.Make(192, 168, 1, 50);
+        public static readonly uint PeerIp = Ipv4Address.Make(192, 168, 1, 10);
+        public const int PeerPort = 40000;
+
+        public readonly TcpStack Stack;
+        public readonly TcpConfig Config;
+        public readonly TraceRecorder Trace;
+        public long Now;
+        /// <summary>Peer's next sequence number to send (its SND.NXT).</summary>
+        public uint PeerNxt;
+        /// <summary>Next sequence number the peer expects from the stack (its RCV.NXT).</summary>
+        public uint StackNxt;
+        /// <summary>Port the stack uses on this connection.</summary>
+        public int StackPort;
+        public int PeerPortInUse = PeerPort;
+
+        private readonly byte[] _tx = new byte[1600];
+        private readonly byte[] _in = new byte[1600];
+        private readonly SentSegment[] _queue = new SentSegment[64];
+        private int _head;
+        private int _count;
+        private TcpOptions _opts;
+        /// <summary>When false, captured segments are discarded (a "lost" reply).</summary>
+        public bool Capturing = true;
+
+        public ScriptedPeer(TcpConfig config)
+        {
+            Config = config == null ? DefaultConfig() : config;
+            for (int i = 0; i < _queue.Length; i++) _queue[i] = new SentSegment();
+            Trace = new TraceRecorder(512);
+            Stack = new TcpStack(Config, this, new Tracer(Trace, TraceLevel.Segments));
+            PeerNxt = 1000;
+        }
+
+        /// <summary>Scenario defaults: zero ISN key (reproducible), 1 s RTO, 200 ms delayed ACK off unless asked.</summary>
+        public static TcpConfig DefaultConfig()
+        {
+            TcpConfig c = new TcpConfig();
+            c.DelayedAckMs = 0;
+            return c;
+        }
+
+        // ---- IIpv4Output ----
+        public uint LocalAddress { get { return StackIp; } }
+        public byte[] TxBuffer { get { return _tx; } }
+        public int TransportOffset { get { return 34; } }
+        public int MaxTransportLength { get { return 1480; } }
+
+        public DropReason SendIpv4(uint destination, int protocol, int transportLength, long nowMs)
+        {
+            TcpPacket p = new TcpPacket(_tx, 34, transportLength);
+            if (p.Validate(StackIp, destination) != DropReason.None)
+            {
+                Check.Fail("stack sent a segment with a bad checksum or header");
+            }
+            if (!Capturing)
+            {
+                return DropReason.None;
+            }
+            if (_count == _queue.Length)
+            {
+                Check.Fail("more than 64 segments unread: " + Describe());
+            }
+            SentSegment s = _queue[(_head + _count) % _queue.Length];
+            _count++;
+            s.Destination = destination;
+            s.SrcPort = p.SourcePort;
+            s.DstPort = p.DestinationPort;
+            s.Seq = p.SequenceNumber;
+            s.Ack = p.AckNumber;
+            s.Flags = p.Flags;
+            s.Window = p.Window;
+            s.OptionsLength = p.OptionsLength;
+            _opts.Parse(_tx, p.OptionsOffset, p.OptionsLength);
+            s.Mss = _opts.Mss;
+            s.WindowScale = _opts.WindowScale;
+            s.SackPermitted = _opts.SackPermitted;
+            s.PayloadLength = p.PayloadLength;
+            Array.Copy(_tx, p.PayloadOffset, s.Payload, 0, p.PayloadLength);
+            s.TimeMs = nowMs;
+            return DropReason.None;
+        }
+
+        // ---- injecting ----
+
+        /// <summary>Injects a segment from the peer; returns the stack's verdict.</summary>
+        public DropReason Send(int flags, uint seq, uint ack, int window, byte[] data, int mss)
+        {
+            return SendRaw(PeerIp, PeerPortInUse, StackPort, flags, seq, ack, window, data, 0, data == null ? 0 : data.Length, mss, null);
+        }
+
+        public DropReason Send(int flags, uint seq, uint ack, int window)
+        {
+            return Send(flags, seq, ack, window, null, 0);
+        }
+
+        /// <summary>Full control: any source, ports, payload slice, MSS, raw extra options (multiple of 4).</summary>
+        public DropReason SendRaw(uint source, int srcPort, int dstPort, int flags, uint seq, uint ack, int window,
+            byte[] data, int dataOffset, int dataLength, int mss, byte[] rawOptions)
+        {
+            int opt = 0;
+            if (mss > 0)
+            {
+                opt += TcpOptions.WriteMss(_in, TcpPacket.HeaderLength, mss);
+            }
+            if (rawOptions != null)
+            {
+                Array.Copy(rawOptions, 0, _in, TcpPacket.HeaderLength + opt, rawOptions.Length);
+                opt += rawOptions.Length;
+            }
+            TcpPacket.WriteHeader(_in, 0, srcPort, dstPort, seq, ack, flags, window, opt);
+            if (dataLength > 0)
+            {
+                Array.Copy(data, dataOffset, _in, TcpPacket.HeaderLength + opt, dataLength);
+            }
+            int len = TcpPacket.HeaderLength + opt + dataLength;
+            TcpPacket.WriteChecksum(_in, 0, len, source, StackIp);
+            return Stack.Input(source, StackIp, _in, 0, len, Now);
+        }
+
+        // ---- expecting ----
+
+        public int Pending { get { return _count; } }
+
+        /// <summary>The next captured segment; fails when there is none.</summary>
+        public SentSegment Next()
+        {
+            if (_count == 0)
+            {
+                Check.Fail("expected a segment from the stack at t=" + Now.ToString() + ", got none" + Trace.Tail(12));
+            }
+            SentSegment s = _queue[_head];
+            _head = (_head + 1) % _queue.Length;
+            _count--;
+            return s;
+        }
+
+        /// <summary>Next segment must have exactly these flags, seq and ack.</summary>
+        public SentSegment Expect(int flags, uint seq, uint ack)
+        {
+            SentSegment s = Next();
+            if (s.Flags != flags || s.Seq != seq || s.Ack != ack)
+            {
+                Check.Fail("expected [" + TcpFlags.Format(flags) + "] seq=" + seq.ToString() + " ack=" + ack.ToString()
+                    + ", got " + s.ToString() + Trace.Tail(12));
+            }
+            return s;
+        }
+
+        public void ExpectNothing(string why)
+        {
+            if (_count != 0)
+            {
+                Check.Fail("expected no segment (" + why + "), got " + _queue[_head].ToString() + Trace.Tail(12));
+            }
+        }
+
+        public void Discard()
+        {
+            _count = 0;
+        }
+
+        public string Describe()
+        {
+            string s = "";
+            for (int i = 0; i < _count; i++)
+            {
+                s = s + " " + _queue[(_head + i) % _queue.Length].ToString();
+            }
+            return s;
+        }
+
+        // ---- time ----
+
+        /// <summary>Polls the stack at every timer deadline up to t, then at t.</summary>
+        public void AdvanceTo(long t)
+        {
+            for (int guard = 0; guard < 10000; guard++)
+            {
+                long next = Stack.NextTimerMs();
+                if (next < 0 || next > t || next <= Now && guard > 0 && next == Now)
+                {
+                    break;
+                }
+                if (next > Now) Now = next;
+                Stack.Poll(Now);
+            }
+            Now = t;
+            Stack.Poll(Now);
+        }
+
+        public void Advance(long ms)
+        {
+            AdvanceTo(Now + ms);
+        }
+
+        // ---- common openings ----
+
+        /// <summary>
+        /// Passive open driven by the peer: the stack listens on port, the peer sends SYN (MSS 1460),
+        /// the stack answers SYN-ACK, the peer ACKs, the application accepts. Returns the handle;
+        /// PeerNxt/StackNxt are set for the established connection.
+        /// </summary>
+        public int OpenPassive(int port, int peerWindow)
+        {
+            int listener = Stack.Listen(port);
+            Check.True(listener >= 0, "listen");
+            StackPort = port;
+            Check.Equal((int)DropReason.None, (int)Send(TcpFlags.Syn, PeerNxt, 0, peerWindow, null, 1460), "SYN accepted");
+            SentSegment synAck = Expect(TcpFlags.Syn | TcpFlags.Ack, Connection.InitialSendSequence, PeerNxt + 1);
+            PeerNxt++;
+            StackNxt = synAck.Seq + 1;
+            Check.Equal((int)DropReason.None, (int)Send(TcpFlags.Ack, PeerNxt, StackNxt, peerWindow), "ACK of SYN-ACK accepted");
+            ExpectNothing("after the handshake");
+            int h = Stack.Accept(listener);
+            Check.True(h >= 0, "accept returns a handle");
+            Check.Equal((int)TcpState.Established, (int)Stack.GetState(h), "state after passive open");
+            return h;
+        }
+
+        /// <summary>Active open: the application connects, the stack sends SYN, the peer answers SYN-ACK, the stack ACKs.</summary>
+        public int OpenActive(int remotePort, int peerWindow)
+        {
+            int h = Stack.Connect(PeerIp, remotePort, 0);
+            Check.True(h >= 0, "connect returns a handle");
+            PeerPortInUse = remotePort;
+            Stack.Poll(Now);
+            SentSegment syn = Next();
+            Check.Equal(TcpFlags.Syn, syn.Flags, "SYN flags");
+            Check.Equal(1460, syn.Mss, "MSS option in SYN");
+            StackPort = syn.SrcPort;
+            StackNxt = syn.Seq + 1;
+            Send(TcpFlags.Syn | TcpFlags.Ack, PeerNxt, StackNxt, peerWindow, null, 1460);
+            PeerNxt++;
+            Expect(TcpFlags.Ack, StackNxt, PeerNxt);
+            Check.Equal((int)TcpState.Established, (int)Stack.GetState(h), "state after active open");
+            return h;
+        }
+
+        private int FindSlot()
+        {
+            for (int i = 0; i < Stack.ConnectionSlots; i++)
+            {
+                TcpConnection c = Stack.ConnectionAt(i);
+                if (c.IsInUse && c.RemotePortNumber == PeerPortInUse && c.RemoteAddress == PeerIp && c.CurrentState != TcpState.Closed)
+                {
+                    return i;
+                }
+            }
+            Check.Fail("no connection for the peer");
+            return -1;
+        }
+
+        /// <summary>The connection slot this peer talks to.</summary>
+        public TcpConnection Connection { get { return Stack.ConnectionAt(FindSlot()); } }
+
+        /// <summary>A byte array of n bytes, value (start + i) mod 256.</summary>
+        public static byte[] Bytes(int n, int start)
+        {
+            byte[] b = new byte[n];
+            for (int i = 0; i < n; i++) b[i] = (byte)(start + i);
+            return b;
+        }
+    }
+}

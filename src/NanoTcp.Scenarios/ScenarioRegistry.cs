@@ -1,0 +1,64 @@
+namespace NanoTcp.Scenarios
+{
+    /// <summary>Every scenario, in a fixed order, without reflection (nanoFramework has little of it).</summary>
+    public static class ScenarioRegistry
+    {
+        public static Scenario[] All()
+        {
+            return new Scenario[]
+            {
+                // opening
+                new PassiveOpen(),
+                new ActiveOpen(),
+                new OptionsDeclined(),
+                new DefaultMss(),
+                new SimultaneousOpen(),
+                new LostSyn(),
+                new LostSynAckServer(),
+                new LostSynAckClient(),
+                new DataInThirdHandshake(),
+                new OldDuplicateSynClient(),
+                new OldDuplicateSynServer(),
+            };
+        }
+
+        public static Scenario Find(string name)
+        {
+            Scenario[] all = All();
+            for (int i = 0; i < all.Length; i++)
+            {
+                if (all[i].Name == name)
+                {
+                    return all[i];
+                }
+            }
+            return null;
+        }
+
+        /// <summary>Runs every scenario; returns the number that failed. Report lines go to the sink (console `selftest`).</summary>
+        public static int RunAll(IScenarioReport report)
+        {
+            Scenario[] all = All();
+            int failed = 0;
+            for (int i = 0; i < all.Length; i++)
+            {
+                string error = all[i].Execute();
+                if (error != null)
+                {
+                    failed++;
+                }
+                if (report != null)
+                {
+                    report.Result(all[i].Name, error);
+                }
+            }
+            return failed;
+        }
+    }
+
+    /// <summary>Receives one line per scenario (error null = passed).</summary>
+    public interface IScenarioReport
+    {
+        void Result(string name, string error);
+    }
+}

@@ -1,0 +1,40 @@
+namespace NanoTcp.Tcp
+{
+    /// <summary>Codes of TraceKind.TcpTimer events (TraceEvent.Code); Value is given per code.</summary>
+    public static class TcpTimerCode
+    {
+        /// <summary>RTO expired (RFC 6298 5.4–5.6): Value = the backed-off RTO in ms.</summary>
+        public const int Retransmit = 0;
+        /// <summary>Zero-window probe sent (RFC 9293 §3.8.6.1): Value = next probe interval in ms.</summary>
+        public const int Persist = 1;
+        /// <summary>Delayed ACK timer fired: Value = the delay in ms.</summary>
+        public const int DelayedAck = 2;
+        /// <summary>Keepalive probe sent: Value = probe number.</summary>
+        public const int Keepalive = 3;
+        /// <summary>TIME-WAIT entered, 2MSL timer started: Value = 2MSL in ms.</summary>
+        public const int TimeWaitStart = 4;
+        /// <summary>Retransmitted FIN re-ACKed in TIME-WAIT, 2MSL restarted: Value = 2MSL in ms.</summary>
+        public const int TimeWaitRestart = 5;
+        /// <summary>2MSL elapsed, connection released: Value = 2MSL in ms.</summary>
+        public const int TimeWaitExpired = 6;
+        /// <summary>Third duplicate ACK, first unacknowledged segment resent (RFC 5681 §3.2): Value = SND.UNA.</summary>
+        public const int FastRetransmit = 7;
+        /// <summary>Too many retransmissions or unanswered keepalives: connection aborted. Value = attempts.</summary>
+        public const int GiveUp = 8;
+        /// <summary>RTT sample taken (RFC 6298 §2): Value = sample in ms (level Segments).</summary>
+        public const int RttSample = 9;
+
+        private static readonly string[] Names =
+        {
+            "retransmit", "persist", "delayed-ack", "keepalive", "2msl-start", "2msl-restart",
+            "2msl-expired", "fast-retransmit", "give-up", "rtt-sample",
+        };
+
+        public static string Name(int code)
+        {
+            return code >= 0 && code < Names.Length ? Names[code] : "?";
+        }
+
+        public static int NameCount { get { return Names.Length; } }
+    }
+}
