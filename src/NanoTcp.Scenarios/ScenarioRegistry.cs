@@ -19,6 +19,25 @@ namespace NanoTcp.Scenarios
                 new DataInThirdHandshake(),
                 new OldDuplicateSynClient(),
                 new OldDuplicateSynServer(),
+                // data
+                new DataBothWays(),
+                new DelayedAck(),
+                new NagleHoldsSmallSegments(),
+                new OutOfOrderReassembly(),
+                new DuplicateAndOverlap(),
+                new SequenceWrap(),
+                // closing
+                new FourWayCloseActive(),
+                new ThreeWayClose(),
+                new PassiveClose(),
+                new LastAckRetransmit(),
+                new HalfClosePeer(),
+                new HalfCloseOurs(),
+                new SimultaneousClose(),
+                new LostFinalAck(),
+                new FinRetransmitFinWait1(),
+                new TimeWaitRstIgnored(),
+                new TimeWaitNewSyn(),
             };
         }
 

@@ -1,0 +1,198 @@
+using NanoTcp.Tcp;
+using NanoTcp.Trace;
+using NanoTcp.Wire;
+
+namespace NanoTcp.Scenarios
+{
+    // Data transfer: acknowledgement, delayed ACK, Nagle, out-of-order and duplicate segments.
+
+    public sealed class DataBothWays : Scenario
+    {
+        public DataBothWays() : base("data-both-ways", "data in each direction with exact seq/ack; segments split at the MSS; PSH on the last") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            int h = p.OpenPassive(80, 8192);
+            p.Send(TcpFlags.Ack | TcpFlags.Psh, p.PeerNxt, p.StackNxt, 8192, ScriptedPeer.Bytes(300, 0), 0);
+            p.PeerNxt += 300;
+            p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            byte[] buf = new byte[4000];
+            Check.Equal(300, p.Stack.Receive(h, buf, 0, 4000), "received");
+            Check.Equal(0, p.Stack.Receive(h, buf, 0, 4000), "nothing more yet");
+            Check.Equal(2048, p.Stack.Send(h, ScriptedPeer.Bytes(3000, 0), 0, 3000), "send ring takes 2048");
+            p.Stack.Poll(0);
+            p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            p.ExpectNothing("Nagle holds the 588-byte tail while 1460 bytes are unacknowledged");
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 1460, 8192);
+            SentSegment s2 = p.Expect(TcpFlags.Ack | TcpFlags.Psh, p.StackNxt + 1460, p.PeerNxt);
+            Check.Equal(588, s2.PayloadLength, "second segment");
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 2048, 8192);
+            p.StackNxt += 2048;
+            Check.Equal(2048, p.Stack.SendSpace(h), "ring freed by the ACK");
+            Check.Equal(2048L, p.Stack.GetConnection(h).BytesOut, "bytes out");
+            p.ExpectNothing("idle");
+        }
+    }
+
+    public sealed class DelayedAck : Scenario
+    {
+        public DelayedAck() : base("delayed-ack", "one segment is ACKed after the delay (200 ms); the second segment is ACKed at once") { }
+
+        public override void Run()
+        {
+            TcpConfig cfg = ScriptedPeer.DefaultConfig();
+            cfg.DelayedAckMs = 200;
+            cfg.ReceiveBufferSize = 8192;
+            ScriptedPeer p = new ScriptedPeer(cfg);
+            p.OpenPassive(80, 8192);
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192, ScriptedPeer.Bytes(100, 0), 0);
+            p.PeerNxt += 100;
+            p.ExpectNothing("ACK delayed");
+            p.AdvanceTo(199);
+            p.ExpectNothing("still delayed");
+            p.AdvanceTo(200);
+            SentSegment a = p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            Check.Equal(200L, a.TimeMs, "ACK after 200 ms");
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192, ScriptedPeer.Bytes(1460, 0), 0);
+            p.PeerNxt += 1460;
+            p.ExpectNothing("first of two");
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192, ScriptedPeer.Bytes(1460, 0), 0);
+            p.PeerNxt += 1460;
+            p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            Check.True(p.Trace.Contains("timer delayed-ack"), "trace");
+        }
+    }
+
+    public sealed class NagleHoldsSmallSegments : Scenario
+    {
+        public NagleHoldsSmallSegments() : base("nagle", "Nagle: a small segment waits while data is unacknowledged; with Nagle off it goes at once") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            int h = p.OpenPassive(80, 8192);
+            byte[] one = new byte[] { 65 };
+            p.Stack.Send(h, one, 0, 1);
+            p.Stack.Poll(0);
+            p.Expect(TcpFlags.Ack | TcpFlags.Psh, p.StackNxt, p.PeerNxt);
+            p.Stack.Send(h, one, 0, 1);
+            p.Stack.Send(h, one, 0, 1);
+            p.Stack.Poll(0);
+            p.ExpectNothing("Nagle holds the second small segment");
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 1, 8192);
+            SentSegment s = p.Expect(TcpFlags.Ack | TcpFlags.Psh, p.StackNxt + 1, p.PeerNxt);
+            Check.Equal(2, s.PayloadLength, "coalesced");
+
+            TcpConfig cfg = ScriptedPeer.DefaultConfig();
+            cfg.Nagle = false;
+            ScriptedPeer q = new ScriptedPeer(cfg);
+            int g = q.OpenPassive(80, 8192);
+            q.Stack.Send(g, one, 0, 1);
+            q.Stack.Poll(0);
+            q.Stack.Send(g, one, 0, 1);
+            q.Stack.Poll(0);
+            q.Expect(TcpFlags.Ack | TcpFlags.Psh, q.StackNxt, q.PeerNxt);
+            q.Expect(TcpFlags.Ack | TcpFlags.Psh, q.StackNxt + 1, q.PeerNxt);
+        }
+    }
+
+    public sealed class OutOfOrderReassembly : Scenario
+    {
+        public OutOfOrderReassembly() : base("out-of-order", "a segment after a hole is kept and duplicate-ACKed; the hole's segment makes both readable in order") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            int h = p.OpenPassive(80, 8192);
+            byte[] data = ScriptedPeer.Bytes(900, 0);
+            uint s0 = p.PeerNxt;
+            p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack, s0 + 300, p.StackNxt, 8192, data, 300, 300, 0, null);
+            SentSegment dup = p.Expect(TcpFlags.Ack, p.StackNxt, s0);
+            Check.Equal(2048, dup.Window, "out-of-order bytes do not shrink the window");
+            // another piece adjacent to the range extends it
+            p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack, s0 + 600, p.StackNxt, 8192, data, 600, 300, 0, null);
+            p.Expect(TcpFlags.Ack, p.StackNxt, s0);
+            // a disjoint second range is dropped (one range per connection)
+            DropReason r = p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack, s0 + 1200, p.StackNxt, 8192, data, 0, 100, 0, null);
+            Check.Equal((int)DropReason.TcpOutOfOrderDropped, (int)r, "second range dropped");
+            p.Expect(TcpFlags.Ack, p.StackNxt, s0);
+            byte[] buf = new byte[2000];
+            Check.Equal(0, p.Stack.Receive(h, buf, 0, 2000), "nothing readable before the hole is filled");
+            p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack, s0, p.StackNxt, 8192, data, 0, 300, 0, null);
+            p.Expect(TcpFlags.Ack, p.StackNxt, s0 + 900);
+            Check.Equal(900, p.Stack.Receive(h, buf, 0, 2000), "all 900 bytes");
+            for (int i = 0; i < 900; i++)
+            {
+                if (buf[i] != data[i]) Check.Fail("byte " + i.ToString() + " out of order");
+            }
+            Check.True(p.Stack.GetConnection(h).OutOfOrderSegments >= 2, "counted");
+        }
+    }
+
+    public sealed class DuplicateAndOverlap : Scenario
+    {
+        public DuplicateAndOverlap() : base("duplicate-overlap", "duplicate and overlapping segments are trimmed: the stream is delivered once, in order") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            int h = p.OpenPassive(80, 8192);
+            byte[] data = ScriptedPeer.Bytes(1000, 3);
+            uint s0 = p.PeerNxt;
+            p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack, s0, p.StackNxt, 8192, data, 0, 400, 0, null);
+            p.Expect(TcpFlags.Ack, p.StackNxt, s0 + 400);
+            // exact duplicate: not acceptable, re-ACKed
+            Check.Equal((int)DropReason.TcpNotAcceptable, (int)p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack, s0, p.StackNxt, 8192, data, 0, 400, 0, null), "duplicate");
+            p.Expect(TcpFlags.Ack, p.StackNxt, s0 + 400);
+            // overlap: bytes 200..700, only 400..700 are new
+            p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack, s0 + 200, p.StackNxt, 8192, data, 200, 500, 0, null);
+            p.Expect(TcpFlags.Ack, p.StackNxt, s0 + 700);
+            p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack, s0 + 650, p.StackNxt, 8192, data, 650, 350, 0, null);
+            p.Expect(TcpFlags.Ack, p.StackNxt, s0 + 1000);
+            byte[] buf = new byte[2000];
+            Check.Equal(1000, p.Stack.Receive(h, buf, 0, 2000), "1000 bytes exactly");
+            for (int i = 0; i < 1000; i++)
+            {
+                if (buf[i] != data[i]) Check.Fail("byte " + i.ToString());
+            }
+        }
+    }
+
+    public sealed class SequenceWrap : Scenario
+    {
+        public SequenceWrap() : base("sequence-wrap", "both directions cross 2^32: the peer's ISN and ours just below the wrap, data flows and is acknowledged") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            // Choose the clock so that our ISS (RFC 6528: 250·ms + hash) lands ~1000 below 2^32.
+            TcpIsnGenerator g = new TcpIsnGenerator(null);
+            uint h0 = g.Next(ScriptedPeer.StackIp, 80, ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 0);
+            uint target = 0xFFFFFFFF - 1000;
+            p.Now = (long)((target - h0) / 250);
+            p.PeerNxt = 0xFFFFFF00;
+            int h = p.OpenPassive(80, 8192);
+            uint iss = p.Stack.GetConnection(h).InitialSendSequence;
+            Check.True(iss > 0xFFFFF000, "ISS just below the wrap: " + iss.ToString());
+            byte[] data = ScriptedPeer.Bytes(1400, 0);
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192, data, 0);
+            p.PeerNxt += 1400;
+            Check.True(p.PeerNxt < 0x1000, "peer sequence wrapped");
+            p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            byte[] buf = new byte[2000];
+            Check.Equal(1400, p.Stack.Receive(h, buf, 0, 2000), "received across the wrap");
+            p.Stack.Send(h, data, 0, 1400);
+            p.Stack.Poll(p.Now);
+            p.Expect(TcpFlags.Ack | TcpFlags.Psh, p.StackNxt, p.PeerNxt);
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 1400, 8192);
+            p.StackNxt += 1400;
+            Check.True(p.StackNxt < 0x1000, "our sequence wrapped");
+            Check.Equal(p.StackNxt, p.Stack.GetConnection(h).SendUnacknowledged, "SND.UNA after the wrap");
+            Check.Equal(2048, p.Stack.SendSpace(h), "ring freed");
+            // an old ACK (before the wrap) is ignored, not treated as new
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt - 1400, 8192);
+            Check.Equal(p.StackNxt, p.Stack.GetConnection(h).SendUnacknowledged, "old ACK ignored");
+        }
+    }
+}
