@@ -38,6 +38,31 @@ namespace NanoTcp.Scenarios
                 new FinRetransmitFinWait1(),
                 new TimeWaitRstIgnored(),
                 new TimeWaitNewSyn(),
+                // resets and RFC 5961
+                new ClosedPortRst(),
+                new ConnectRefused(),
+                new ResetByPeer(),
+                new AbortSendsRst(),
+                new Rfc5961Rst(),
+                new Rfc5961Syn(),
+                new Rfc5961Ack(),
+                new ChallengeAckRateLimit(),
+                new ListenIgnoresRstAndRefusesAck(),
+                new SynReceivedBadAck(),
+                // timers
+                new RtoBackoff(),
+                new RttEstimation(),
+                new FastRetransmitOnThreeDupAcks(),
+                new ZeroWindowPersist(),
+                new KeepaliveProbes(),
+                new HalfOpenExpires(),
+                // flow control
+                new ReceiveWindowFillsAndUpdates(),
+                new ReceiverSwsAvoidance(),
+                // tables
+                new BacklogOverflow(),
+                new SynFloodKeepsEstablished(),
+                new TimeWaitReuse(),
             };
         }
 

@@ -350,9 +350,11 @@ namespace NanoTcp.Tcp
                 if (window > c.SndMaxWnd) c.SndMaxWnd = window;
                 if (wasZero && window > 0)
                 {
-                    // The window opened: leave persist mode.
+                    // The window opened: leave persist mode. A probe octet the peer did not take
+                    // is sent again with the data that follows it.
                     c.PersistInterval = 0;
                     c.PersistForce = false;
+                    c.SndNxt = c.SndUna;
                     if (c.SndUna == c.SndMax) c.RtxDeadline = 0;
                 }
             }

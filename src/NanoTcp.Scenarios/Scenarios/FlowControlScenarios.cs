@@ -1,0 +1,71 @@
+using NanoTcp.Tcp;
+using NanoTcp.Trace;
+using NanoTcp.Wire;
+
+namespace NanoTcp.Scenarios
+{
+    // Receive-side flow control: advertised window, zero window, window update, silly-window avoidance.
+
+    public sealed class ReceiveWindowFillsAndUpdates : Scenario
+    {
+        public ReceiveWindowFillsAndUpdates() : base("window-update", "the window shrinks as the ring fills, reaches 0, and a window update is sent as soon as the application drains it (smoltcp #199)") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            int h = p.OpenPassive(80, 8192);
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192, ScriptedPeer.Bytes(1460, 0), 0);
+            p.PeerNxt += 1460;
+            SentSegment a1 = p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            Check.Equal(588, a1.Window, "window = free space");
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192, ScriptedPeer.Bytes(588, 0), 0);
+            p.PeerNxt += 588;
+            SentSegment a2 = p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            Check.Equal(0, a2.Window, "zero window");
+            // Data into a zero window: refused, re-ACKed with window 0.
+            Check.Equal((int)DropReason.TcpNotAcceptable, (int)p.Send(TcpFlags.Ack, p.PeerNxt + 1, p.StackNxt, 8192, ScriptedPeer.Bytes(10, 0), 0), "beyond a zero window");
+            p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            // The peer's zero-window probe (one octet at RCV.NXT): not taken, answered with window 0.
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192, ScriptedPeer.Bytes(1, 0), 0);
+            SentSegment a3 = p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            Check.Equal(0, a3.Window, "probe answered, window still 0");
+            byte[] buf = new byte[4096];
+            // Silly window avoidance: reading 100 bytes does not announce a 100-byte window.
+            Check.Equal(100, p.Stack.Receive(h, buf, 0, 100), "read 100");
+            p.Stack.Poll(0);
+            p.ExpectNothing("no update for a silly window");
+            Check.Equal(1948, p.Stack.Receive(h, buf, 0, 4096), "read the rest");
+            p.Stack.Poll(0);
+            SentSegment upd = p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            Check.Equal(2048, upd.Window, "window update after the drain");
+        }
+    }
+
+    public sealed class ReceiverSwsAvoidance : Scenario
+    {
+        public ReceiverSwsAvoidance() : base("receiver-sws", "the advertised right edge moves only by min(buffer/2, MSS): small reads do not open a silly window") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            int h = p.OpenPassive(80, 8192);
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192, ScriptedPeer.Bytes(1460, 0), 0);
+            p.PeerNxt += 1460;
+            p.Next();
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192, ScriptedPeer.Bytes(500, 0), 0);
+            p.PeerNxt += 500;
+            SentSegment a = p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            Check.Equal(88, a.Window, "88 bytes left");
+            byte[] buf = new byte[600];
+            p.Stack.Receive(h, buf, 0, 600); // 688 free: 600 more than advertised, below the 1024 threshold
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192, ScriptedPeer.Bytes(8, 0), 0);
+            p.PeerNxt += 8;
+            SentSegment b = p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            Check.Equal(80, b.Window, "right edge held: 88 − 8");
+            p.Stack.Receive(h, buf, 0, 600); // now 1280 more than the edge: moves
+            p.Stack.Poll(0);
+            SentSegment c = p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            Check.Equal(2048 - (1460 + 500 + 8 - 1200), c.Window, "edge moved to the free space");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+using NanoTcp.Tcp;
+using NanoTcp.Trace;
+using NanoTcp.Wire;
+
+namespace NanoTcp.Scenarios
+{
+    // Timers: retransmission (RFC 6298), fast retransmit, persist, keepalive, half-open expiry.
+
+    public sealed class RtoBackoff : Scenario
+    {
+        public RtoBackoff() : base("rto-backoff", "unacknowledged data is resent at 1, 3, 7, 15 ... s, RTO capped at RtoMax, abort with RST after MaxRetries (timed-out)") { }
+
+        public override void Run()
+        {
+            TcpConfig cfg = ScriptedPeer.DefaultConfig();
+            cfg.MaxRetries = 6;
+            cfg.RtoMaxMs = 16000;
+            ScriptedPeer p = new ScriptedPeer(cfg);
+            int h = p.OpenPassive(80, 8192);
+            p.Stack.Send(h, ScriptedPeer.Bytes(100, 0), 0, 100);
+            p.Stack.Poll(0);
+            p.Expect(TcpFlags.Ack | TcpFlags.Psh, p.StackNxt, p.PeerNxt);
+            // RTO 1 s doubling: 2, 4, 8, 16 (cap), 16, 16
+            long[] at = new long[] { 1000, 3000, 7000, 15000, 31000, 47000 };
+            for (int i = 0; i < at.Length; i++)
+            {
+                p.AdvanceTo(at[i] - 1);
+                p.ExpectNothing("before RTO #" + (i + 1).ToString());
+                p.AdvanceTo(at[i]);
+                SentSegment s = p.Expect(TcpFlags.Ack | TcpFlags.Psh, p.StackNxt, p.PeerNxt);
+                Check.Equal(100, s.PayloadLength, "same data");
+            }
+            p.AdvanceTo(62999);
+            Check.Equal((int)TcpState.Established, (int)p.Stack.GetState(h), "still trying");
+            p.AdvanceTo(63000);
+            p.Expect(TcpFlags.Rst, p.StackNxt + 100, 0);
+            Check.Equal((int)TcpState.Closed, (int)p.Stack.GetState(h), "aborted");
+            Check.Equal((int)TcpCloseReason.TimedOut, (int)p.Stack.GetCloseReason(h), "timed-out");
+            Check.Equal(6, p.Stack.GetConnection(h).Retransmits, "six retransmissions");
+            Check.True(p.Trace.Contains("timer retransmit 16000"), "RTO capped at 16 s");
+        }
+    }
+
+    public sealed class RttEstimation : Scenario
+    {
+        public RttEstimation() : base("rtt-estimate", "RFC 6298: first sample R gives SRTT = R, RTTVAR = R/2, RTO = SRTT + 4·RTTVAR (min 200 ms here); Karn ignores retransmitted segments") { }
+
+        public override void Run()
+        {
+            TcpConfig cfg = ScriptedPeer.DefaultConfig();
+            cfg.RtoMinMs = 200;
+            ScriptedPeer p = new ScriptedPeer(cfg);
+            int h = p.Stack.Connect(ScriptedPeer.PeerIp, 80, 0);
+            p.PeerPortInUse = 80;
+            p.Stack.Poll(0);
+            SentSegment syn = p.Next();
+            p.StackPort = syn.SrcPort;
+            p.StackNxt = syn.Seq + 1;
+            p.AdvanceTo(100);
+            p.Send(TcpFlags.Syn | TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192, null, 1460); // R = 100 ms
+            p.PeerNxt++;
+            p.Next();
+            TcpConnection c = p.Stack.GetConnection(h);
+            Check.Equal(100, c.SrttMs, "SRTT = R");
+            Check.Equal(300, c.RtoMs, "RTO = 100 + 4·50");
+            // Karn: a retransmitted segment gives no sample.
+            p.Stack.Send(h, ScriptedPeer.Bytes(10, 0), 0, 10);
+            p.Stack.Poll(p.Now);
+            p.Next();
+            p.AdvanceTo(400);
+            p.Expect(TcpFlags.Ack | TcpFlags.Psh, p.StackNxt, p.PeerNxt);
+            Check.Equal(600, c.RtoMs, "backed off");
+            p.AdvanceTo(450);
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 10, 8192);
+            p.StackNxt += 10;
+            Check.Equal(100, c.SrttMs, "no sample from the retransmission");
+            Check.Equal(600, c.RtoMs, "backed-off RTO kept until a new sample");
+            // A clean 60 ms sample: SRTT = 100 + (60 − 100)/8 = 95, RTTVAR = 50 + (40 − 50)/4 = 47.5.
+            p.Stack.Send(h, ScriptedPeer.Bytes(10, 0), 0, 10);
+            p.Stack.Poll(p.Now);
+            p.Next();
+            p.AdvanceTo(510);
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 10, 8192);
+            Check.Equal(95, c.SrttMs, "SRTT smoothed");
+            Check.Equal(285, c.RtoMs, "RTO = 95 + 4·47.5");
+        }
+    }
+
+    public sealed class FastRetransmitOnThreeDupAcks : Scenario
+    {
+        public FastRetransmitOnThreeDupAcks() : base("fast-retransmit", "three duplicate ACKs resend the first unacknowledged segment before the RTO") { }
+
+        public override void Run()
+        {
+            TcpConfig cfg = ScriptedPeer.DefaultConfig();
+            cfg.SendBufferSize = 8192;
+            ScriptedPeer p = new ScriptedPeer(cfg);
+            int h = p.OpenPassive(80, 16384);
+            p.Stack.Send(h, ScriptedPeer.Bytes(4380, 0), 0, 4380);
+            p.Stack.Poll(0);
+            p.Next();
+            p.Next();
+            p.Next();
+            p.AdvanceTo(50);
+            for (int i = 0; i < 3; i++)
+            {
+                p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 16384);
+            }
+            SentSegment r = p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            Check.Equal(1460, r.PayloadLength, "one segment resent");
+            Check.Equal(50L, r.TimeMs, "at once, not at the RTO");
+            Check.Equal(1, p.Stack.GetConnection(h).FastRetransmits, "counted");
+            Check.True(p.Trace.Contains("timer fast-retransmit"), "traced");
+        }
+    }
+
+    public sealed class ZeroWindowPersist : Scenario
+    {
+        public ZeroWindowPersist() : base("zero-window-persist", "the peer's window is zero: one-octet probes at 1, 3, 7 s (backing off), data flows once the window opens") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            int h = p.OpenPassive(80, 1000);
+            p.Stack.Send(h, ScriptedPeer.Bytes(1000, 0), 0, 1000);
+            p.Stack.Poll(0);
+            p.Expect(TcpFlags.Ack | TcpFlags.Psh, p.StackNxt, p.PeerNxt);
+            // The peer's buffer is full: ACK everything with window 0.
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 1000, 0);
+            p.StackNxt += 1000;
+            p.Stack.Send(h, ScriptedPeer.Bytes(500, 0), 0, 500);
+            p.Stack.Poll(0);
+            p.ExpectNothing("window closed");
+            p.AdvanceTo(999);
+            p.ExpectNothing("before the persist timer");
+            p.AdvanceTo(1000);
+            SentSegment probe = p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            Check.Equal(1, probe.PayloadLength, "one-octet probe");
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 0); // still closed, probe not taken
+            p.AdvanceTo(2999);
+            p.ExpectNothing("backing off");
+            p.AdvanceTo(3000);
+            p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 0);
+            p.AdvanceTo(7000);
+            p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            Check.True(p.Trace.Contains("timer persist"), "persist traced");
+            // The window opens (window update): the 500 bytes go.
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 4000);
+            SentSegment d = p.Expect(TcpFlags.Ack | TcpFlags.Psh, p.StackNxt, p.PeerNxt);
+            Check.Equal(500, d.PayloadLength, "data after the window opened");
+            Check.Equal((int)TcpState.Established, (int)p.Stack.GetState(h), "never aborted while probed");
+            Check.True(p.Stack.GetConnection(h).ZeroWindowProbes >= 3, "probes counted");
+        }
+    }
+
+    public sealed class KeepaliveProbes : Scenario
+    {
+        public KeepaliveProbes() : base("keepalive", "keepalive on: probe <SEQ=SND.NXT−1> after the idle time; an answer resets it; unanswered probes abort (keepalive-timeout)") { }
+
+        public override void Run()
+        {
+            TcpConfig cfg = ScriptedPeer.DefaultConfig();
+            cfg.Keepalive = true;
+            cfg.KeepaliveIdleMs = 10000;
+            cfg.KeepaliveIntervalMs = 1000;
+            cfg.KeepaliveProbes = 3;
+            ScriptedPeer p = new ScriptedPeer(cfg);
+            int h = p.OpenPassive(80, 8192);
+            p.AdvanceTo(9999);
+            p.ExpectNothing("idle");
+            p.AdvanceTo(10000);
+            p.Expect(TcpFlags.Ack, p.StackNxt - 1, p.PeerNxt);
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192); // the answer
+            p.AdvanceTo(19999);
+            p.ExpectNothing("idle again");
+            p.AdvanceTo(20000);
+            p.Expect(TcpFlags.Ack, p.StackNxt - 1, p.PeerNxt);
+            p.AdvanceTo(21000);
+            p.Expect(TcpFlags.Ack, p.StackNxt - 1, p.PeerNxt);
+            p.AdvanceTo(22000);
+            p.Expect(TcpFlags.Ack, p.StackNxt - 1, p.PeerNxt);
+            p.AdvanceTo(23000);
+            p.Expect(TcpFlags.Rst, p.StackNxt, 0);
+            Check.Equal((int)TcpCloseReason.KeepaliveTimeout, (int)p.Stack.GetCloseReason(h), "keepalive-timeout");
+
+            ScriptedPeer q = new ScriptedPeer(null);
+            q.OpenPassive(80, 8192);
+            q.AdvanceTo(8000000);
+            q.ExpectNothing("keepalive is off by default");
+        }
+    }
+
+    public sealed class HalfOpenExpires : Scenario
+    {
+        public HalfOpenExpires() : base("syn-received-timeout", "an unanswered SYN-ACK is resent MaxSynRetries times, then the half-open slot is released") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            p.Stack.Listen(80);
+            p.StackPort = 80;
+            p.Send(TcpFlags.Syn, 1000, 0, 8192, null, 1460);
+            SentSegment sa = p.Next();
+            p.AdvanceTo(62000);
+            for (int i = 0; i < 5; i++)
+            {
+                p.Expect(TcpFlags.Syn | TcpFlags.Ack, sa.Seq, 1001);
+            }
+            Check.True(p.Stack.ConnectionAt(0).IsInUse, "still half-open at 62 s");
+            p.AdvanceTo(63000);
+            p.Expect(TcpFlags.Rst, sa.Seq + 1, 0);
+            Check.True(!p.Stack.ConnectionAt(0).IsInUse, "released");
+        }
+    }
+}
