@@ -72,6 +72,10 @@ namespace NanoTcp.Phy
 
             public bool Transmit(byte[] buffer, int offset, int length, long nowMs)
             {
+                if (length <= 0)
+                {
+                    return false; // no such thing as an empty frame on a wire
+                }
                 if (!Up)
                 {
                     return true; // sent into an unplugged cable: gone
