@@ -524,6 +524,8 @@ namespace NanoTcp.Iface
             {
                 entry = _arp.AddPending(nextHop, nowMs);
             }
+            // Stored as a complete frame; the destination MAC is filled in when the reply arrives.
+            EthernetFrame.WriteHeader(_tx, 0, Wire.MacAddress.Zero, 0, _mac, EtherType.Ipv4);
             int stored = _arp.StorePending(entry, _tx, 0, frameLength);
             if (newEntry)
             {

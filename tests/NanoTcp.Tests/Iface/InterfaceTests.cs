@@ -93,6 +93,8 @@ public class InterfaceTests
         var sent = h.Exchange(Frames.Arp(ArpPacket.OpReply, PeerMac, PeerIp, h.StackMac, StackIp, h.StackMac));
         var ping = Assert.Single(sent);
         Assert.True(MacAddress.Equal(ping, 0, PeerMac, 0));
+        Assert.True(MacAddress.Equal(ping, 6, h.StackMac, 0));
+        Assert.Equal(EtherType.Ipv4, NetworkOrder.ReadUInt16(ping, 12));
         var ip = new Ipv4Packet(ping, 14, ping.Length - 14);
         Assert.Equal(DropReason.None, ip.Validate());
         Assert.Equal(IpProtocol.Icmp, ip.Protocol);

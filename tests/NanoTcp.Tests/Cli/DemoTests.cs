@@ -1,0 +1,30 @@
+using NanoTcp.Cli;
+
+namespace NanoTcp.Tests.Cli;
+
+public class DemoTests
+{
+    [Fact]
+    public void DemoResolvesPingsAndEchoesInOrder()
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, IpDemo.Run(output));
+        string text = output.ToString();
+        string[] expectedOrder =
+        {
+            "pc    | [      1] arp > who-has 192.168.7.50 tell 192.168.7.10",
+            "board | [      1] arp > reply 192.168.7.50 to 192.168.7.10",
+            "board | [      2] icmp > 192.168.7.50 > 192.168.7.10 echo-reply seq=1 len=56",
+            "board | [   3001] udp > 192.168.7.50:7 > 192.168.7.10:40000 len=12",
+            "ping: 3 sent, 3 received",
+        };
+        int at = 0;
+        foreach (string line in expectedOrder)
+        {
+            int found = text.IndexOf(line, at, StringComparison.Ordinal);
+            Assert.True(found >= 0, $"missing or out of order: {line}\n{text}");
+            at = found;
+        }
+        Assert.DoesNotContain("drop", text);
+    }
+}
