@@ -25,6 +25,7 @@ public class DemoTests
             Assert.True(found >= 0, $"missing or out of order: {line}\n{text}");
             at = found;
         }
-        Assert.DoesNotContain("drop", text);
+        Assert.DoesNotContain("] drop ", text);
+        Assert.Contains("0 dropped", text);
     }
 }
