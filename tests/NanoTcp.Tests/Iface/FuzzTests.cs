@@ -32,7 +32,7 @@ public class FuzzTests
             Frames.Tcp(pm, stackMac, p, 40000, s, 7, 1000, 0, TcpFlags.Syn, 64240, mssWsSackTs),
             Frames.Tcp(pm, stackMac, p, 40000, s, 7, 1001, 5001, TcpFlags.Ack | TcpFlags.Psh, 502, null, new byte[100]),
         };
-        //FIXTURES seeds.AddRange(Fixtures.KernelFrames.All.Select(Fixtures.KernelFrames.Bytes));
+        seeds.AddRange(Fixtures.KernelFrames.All.Select(Fixtures.KernelFrames.Bytes));
         return seeds;
     }
 
