@@ -1,6 +1,7 @@
 using NanoTcp.Iface;
 using NanoTcp.Phy;
 using NanoTcp.Services;
+using NanoTcp.Sim.Pcap;
 using NanoTcp.Trace;
 using NanoTcp.Wire;
 
@@ -13,12 +14,15 @@ namespace NanoTcp.Cli;
 /// </summary>
 public static class IpDemo
 {
-    public static int Run(TextWriter output)
+    public static int Run(TextWriter output, string pcapPath = null)
     {
+        using PcapWriter pcap = pcapPath != null ? PcapWriter.Create(pcapPath) : null;
         uint boardIp = Ipv4Address.Make(192, 168, 7, 50);
         uint pcIp = Ipv4Address.Make(192, 168, 7, 10);
         var cable = new MemoryLink();
-        var board = new NetInterface(cable.A,
+        // The capture sits on the board's end of the cable, like Wireshark on the board's switch port.
+        INetworkDevice boardPort = pcap != null ? new PcapDevice(cable.A, pcap) : cable.A;
+        var board = new NetInterface(boardPort,
             new InterfaceConfig { Address = boardIp, MacAddress = new byte[] { 0x02, 0x4E, 0x54, 0, 0, 0x50 } },
             new Tracer(new ConsoleTraceSink("board | ", output), TraceLevel.Segments));
         var pc = new NetInterface(cable.B,
@@ -63,6 +67,10 @@ public static class IpDemo
         output.WriteLine();
         output.WriteLine($"ping: 3 sent, {replies.Count} received; udp echo from {Ipv4Address.Format(from)}:{port}: \"{echoed}\"");
         output.WriteLine($"board counters: {board.Counters.RxFrames} frames in, {board.Counters.TxFrames} out, {board.Counters.RxDropped} dropped; static footprint {board.FootprintBytes} bytes");
+        if (pcap != null)
+        {
+            output.WriteLine($"capture: {pcap.Frames} frames written to {pcapPath} (open it with Wireshark or tshark -r)");
+        }
         return replies.Count == 3 && echoed == "hello, board" ? 0 : 1;
     }
 

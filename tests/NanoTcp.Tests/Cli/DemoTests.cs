@@ -28,4 +28,24 @@ public class DemoTests
         Assert.DoesNotContain("] drop ", text);
         Assert.Contains("0 dropped", text);
     }
+
+    [Fact]
+    public void DemoCaptureOpensInTsharkWithNoErrors()
+    {
+        string pcap = Path.Combine(Path.GetTempPath(), $"nanotcp-demo-{Environment.ProcessId}.pcap");
+        try
+        {
+            Assert.Equal(0, IpDemo.Run(new StringWriter(), pcap));
+            Assert.Empty(Support.Tshark.Problems(pcap));
+            var frames = Support.Tshark.Summary(pcap);
+            Assert.Equal(10, frames.Count);
+            Assert.Contains("Who has 192.168.7.50? Tell 192.168.7.10", frames[0]);
+            Assert.Contains("Echo (ping) reply", frames[3]);
+            Assert.Contains("(request in 3)", frames[3]);
+        }
+        finally
+        {
+            File.Delete(pcap);
+        }
+    }
 }
