@@ -1,0 +1,24 @@
+using NanoTcp.Trace;
+
+namespace NanoTcp.Cli;
+
+/// <summary>Prints trace lines as the board's serial console would, prefixed with the node's name.</summary>
+public sealed class ConsoleTraceSink : ITraceSink
+{
+    private readonly TextLine _line = new(4096);
+    private readonly string _prefix;
+    private readonly TextWriter _out;
+
+    public ConsoleTraceSink(string prefix, TextWriter output)
+    {
+        _prefix = prefix;
+        _out = output;
+    }
+
+    public void OnTrace(TraceEvent e)
+    {
+        TraceFormatter.Format(e, _line);
+        _out.Write(_prefix);
+        _out.WriteLine(_line.ToString());
+    }
+}

@@ -1,0 +1,68 @@
+using NanoTcp.Trace;
+
+namespace NanoTcp.Iface
+{
+    /// <summary>
+    /// Everything the interface counts. Every received frame ends exactly once either in
+    /// <see cref="RxHandled"/> or in <see cref="RxDropped"/> (with its reason in
+    /// <see cref="Drops"/>), so RxFrames == RxHandled + RxDropped always holds.
+    /// </summary>
+    public sealed class Counters
+    {
+        public long RxFrames;
+        public long RxBytes;
+        public long RxHandled;
+        public long RxDropped;
+        public long TxFrames;
+        public long TxBytes;
+        public long TxDropped;
+
+        public long ArpRequestsIn;
+        public long ArpRepliesIn;
+        public long ArpRequestsOut;
+        public long ArpRepliesOut;
+        public long Ipv4In;
+        public long Ipv4Out;
+        public long IcmpEchoRequestsIn;
+        public long IcmpEchoRepliesIn;
+        public long IcmpEchoRequestsOut;
+        public long IcmpEchoRepliesOut;
+        public long IcmpUnreachableIn;
+        public long IcmpUnreachableOut;
+        public long UdpIn;
+        public long UdpOut;
+        public long TcpIn;
+        public long DhcpIn;
+        public long DhcpOut;
+
+        /// <summary>Drops by <see cref="DropReason"/>, received and transmitted.</summary>
+        public readonly long[] Drops = new long[(int)DropReason.Count];
+
+        public long TotalDrops
+        {
+            get
+            {
+                long n = 0;
+                for (int i = 0; i < Drops.Length; i++)
+                {
+                    n += Drops[i];
+                }
+                return n;
+            }
+        }
+
+        public void Clear()
+        {
+            RxFrames = RxBytes = RxHandled = RxDropped = TxFrames = TxBytes = TxDropped = 0;
+            ArpRequestsIn = ArpRepliesIn = ArpRequestsOut = ArpRepliesOut = 0;
+            Ipv4In = Ipv4Out = 0;
+            IcmpEchoRequestsIn = IcmpEchoRepliesIn = IcmpEchoRequestsOut = IcmpEchoRepliesOut = 0;
+            IcmpUnreachableIn = IcmpUnreachableOut = 0;
+            UdpIn = UdpOut = TcpIn = DhcpIn = DhcpOut = 0;
+            for (int i = 0; i < Drops.Length; i++)
+            {
+                Drops[i] = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+namespace NanoTcp.Iface
+{
+    /// <summary>
+    /// Sizes and settings of the interface layer. Every buffer the layer uses is allocated
+    /// once, from these numbers, when the <see cref="NetInterface"/> is built.
+    /// </summary>
+    public sealed class InterfaceConfig
+    {
+        /// <summary>Our MAC address. The default is locally administered (02:...).</summary>
+        public byte[] MacAddress = { 0x02, 0x4E, 0x54, 0x00, 0x00, 0x01 };
+
+        /// <summary>Static address, mask and gateway; used at start-up unless <see cref="UseDhcp"/>.</summary>
+        public uint Address;
+        public uint Netmask = 0xFFFFFF00;
+        public uint Gateway;
+
+        /// <summary>Obtain the address with the DHCP client (RFC 2131).</summary>
+        public bool UseDhcp;
+
+        /// <summary>
+        /// DHCP fallback: after this many unanswered DISCOVERs the static Address/Netmask/Gateway
+        /// above are applied (when Address is non-zero) while the client keeps trying at its
+        /// longest back-off; a later lease replaces them. 0 = never fall back.
+        /// </summary>
+        public int DhcpFallbackAfterAttempts = 4;
+
+        /// <summary>First DHCP retransmission timeout; doubles per attempt up to the maximum (RFC 2131 §4.1).</summary>
+        public int DhcpInitialTimeoutMs = 4000;
+        public int DhcpMaxTimeoutMs = 64000;
+
+        /// <summary>Host name sent in DHCP option 12 (ASCII).</summary>
+        public string HostName = "nanotcp";
+
+        /// <summary>IP MTU of the link; 1500 for Ethernet.</summary>
+        public int Mtu = 1500;
+
+        /// <summary>ARP cache entries.</summary>
+        public int ArpEntries = 8;
+
+        /// <summary>Outgoing packets kept while their next hop is being resolved (one per unresolved entry at most).</summary>
+        public int ArpPendingFrames = 2;
+
+        /// <summary>ARP request retransmission interval and attempts before the pending packet is dropped.</summary>
+        public int ArpRetryMs = 1000;
+        public int ArpRetries = 3;
+
+        /// <summary>A resolved entry older than this is refreshed (unicast request) when next used.</summary>
+        public int ArpRefreshMs = 60000;
+
+        /// <summary>A resolved entry not confirmed for this long is forgotten.</summary>
+        public int ArpExpireMs = 120000;
+
+        /// <summary>UDP ports that can be bound at once, and the receive queue of each (bytes, 8 bytes overhead per datagram).</summary>
+        public int UdpBindings = 4;
+        public int UdpQueueBytes = 1024;
+
+        /// <summary>Most frames taken from the device in one Poll (bounds the time one Poll takes).</summary>
+        public int RxFramesPerPoll = 8;
+
+        /// <summary>ICMP errors (port unreachable) sent per second at most (RFC 1812 §4.3.2.8 rate limiting).</summary>
+        public int IcmpErrorsPerSecond = 10;
+
+        /// <summary>TTL of packets we send.</summary>
+        public int Ttl = 64;
+
+        /// <summary>Seed for values that must differ between boards (DHCP transaction id).</summary>
+        public uint Seed = 1;
+    }
+}

@@ -1,0 +1,728 @@
+using System;
+using NanoTcp.Phy;
+using NanoTcp.Trace;
+using NanoTcp.Wire;
+
+namespace NanoTcp.Iface
+{
+    /// <summary>
+    /// The IPv4 interface over one Ethernet device: the poll loop, ARP, IPv4 dispatch,
+    /// ICMP echo, UDP bindings, the DHCP client and the hook for TCP. No threads and no
+    /// clock: the owner calls <see cref="Poll"/> with the current time. All buffers come
+    /// from <see cref="InterfaceConfig"/> at construction; after that nothing is allocated
+    /// (unless a trace sink formats lines). Bad frames are counted, traced and dropped.
+    /// </summary>
+    public sealed class NetInterface : IIpv4Output
+    {
+        private const int EthIpOffset = EthernetFrame.HeaderLength;
+        private const int TransportAt = EthernetFrame.HeaderLength + Ipv4Packet.HeaderLength;
+
+        private readonly INetworkDevice _device;
+        private readonly InterfaceConfig _config;
+        private readonly Tracer _tracer;
+        private readonly Counters _counters = new Counters();
+        private readonly byte[] _mac;
+        private readonly byte[] _rx;
+        private readonly byte[] _tx;
+        private readonly ArpCache _arp;
+        private readonly UdpSocket[] _udp;
+        private readonly DhcpClient _dhcp;
+        private ITransportLayer _transport;
+        private IPingListener _pingListener;
+
+        private uint _address;
+        private uint _netmask;
+        private uint _gateway;
+        private int _ipId;
+        private bool _linkUp;
+        private bool _linkKnown;
+        private long _icmpWindowStart = long.MinValue / 2; // far past, without overflow in now - start
+        private int _icmpErrorsInWindow;
+
+        public NetInterface(INetworkDevice device, InterfaceConfig config, Tracer tracer)
+        {
+            _device = device;
+            _config = config;
+            _tracer = tracer != null ? tracer : new Tracer();
+            _mac = new byte[6];
+            Array.Copy(config.MacAddress, _mac, 6);
+            int frame = EthernetFrame.HeaderLength + config.Mtu;
+            _rx = new byte[frame];
+            _tx = new byte[frame];
+            _arp = new ArpCache(config.ArpEntries, config.ArpPendingFrames, frame);
+            _udp = new UdpSocket[config.UdpBindings];
+            for (int i = 0; i < _udp.Length; i++)
+            {
+                _udp[i] = new UdpSocket(this, config.UdpQueueBytes);
+            }
+            _ipId = (int)(config.Seed & 0xFFFF);
+            if (config.UseDhcp)
+            {
+                _dhcp = new DhcpClient(this, config);
+            }
+            else if (config.Address != 0)
+            {
+                _address = config.Address;
+                _netmask = config.Netmask;
+                _gateway = config.Gateway;
+            }
+        }
+
+        public InterfaceConfig Config { get { return _config; } }
+        public Counters Counters { get { return _counters; } }
+        public Tracer Tracer { get { return _tracer; } }
+        public ArpCache Arp { get { return _arp; } }
+        public DhcpClient Dhcp { get { return _dhcp; } }
+        public INetworkDevice Device { get { return _device; } }
+        public byte[] MacAddress { get { return _mac; } }
+        public uint Address { get { return _address; } }
+        public uint Netmask { get { return _netmask; } }
+        public uint Gateway { get { return _gateway; } }
+        public bool LinkUp { get { return _linkUp; } }
+        public IPingListener PingListener { get { return _pingListener; } set { _pingListener = value; } }
+
+        // IIpv4Output
+        public uint LocalAddress { get { return _address; } }
+        public byte[] TxBuffer { get { return _tx; } }
+        public int TransportOffset { get { return TransportAt; } }
+        public int MaxTransportLength { get { return _config.Mtu - Ipv4Packet.HeaderLength; } }
+
+        /// <summary>Bytes of every buffer and table the interface allocated (its static footprint).</summary>
+        public int FootprintBytes
+        {
+            get
+            {
+                int n = _rx.Length + _tx.Length + _arp.FootprintBytes + _counters.Drops.Length * 8 + 32 * 8;
+                for (int i = 0; i < _udp.Length; i++)
+                {
+                    n += _udp[i].FootprintBytes;
+                }
+                if (_dhcp != null)
+                {
+                    n += _dhcp.FootprintBytes;
+                }
+                return n;
+            }
+        }
+
+        /// <summary>Plugs in the transport (TCP). One transport; later calls replace it.</summary>
+        public void AttachTransport(ITransportLayer transport)
+        {
+            _transport = transport;
+        }
+
+        /// <summary>
+        /// Sets the address (static configuration or a DHCP lease); 0 removes it. Traced, and
+        /// announced with a gratuitous ARP so neighbours update their caches.
+        /// </summary>
+        public void SetAddress(uint address, uint netmask, uint gateway, long nowMs)
+        {
+            bool changed = address != _address;
+            _address = address;
+            _netmask = netmask;
+            _gateway = gateway;
+            if (_tracer.Wants(TraceLevel.States))
+            {
+                TraceEvent e = _tracer.Begin(TraceKind.Address, nowMs);
+                e.SrcIp = address;
+                e.DstIp = gateway;
+                e.Value = Ipv4Address.PrefixLength(netmask);
+                _tracer.Emit();
+            }
+            if (changed && address != 0)
+            {
+                SendArp(ArpPacket.OpRequest, Wire.MacAddress.Broadcast, 0, address, Wire.MacAddress.Zero, address, nowMs);
+            }
+        }
+
+        /// <summary>
+        /// Does all pending work: takes up to RxFramesPerPoll frames from the device and
+        /// processes them, then runs ARP, DHCP and transport timers. Returns the number of
+        /// frames received. Never throws for anything a peer sends.
+        /// </summary>
+        public int Poll(long nowMs)
+        {
+            bool up = _device.LinkUp;
+            if (!_linkKnown || up != _linkUp)
+            {
+                _linkKnown = true;
+                _linkUp = up;
+                if (_tracer.Wants(TraceLevel.States))
+                {
+                    TraceEvent e = _tracer.Begin(TraceKind.Link, nowMs);
+                    e.Code = up ? 1 : 0;
+                    _tracer.Emit();
+                }
+            }
+            int frames = 0;
+            while (frames < _config.RxFramesPerPoll)
+            {
+                int n = _device.Receive(_rx, 0, _rx.Length, nowMs);
+                if (n <= 0)
+                {
+                    break;
+                }
+                frames++;
+                ProcessFrame(n, nowMs);
+            }
+            RunArpTimers(nowMs);
+            if (_dhcp != null)
+            {
+                _dhcp.Poll(nowMs);
+            }
+            if (_transport != null)
+            {
+                _transport.Poll(nowMs);
+            }
+            return frames;
+        }
+
+        /// <summary>Binds a UDP port; null when the port is taken or every binding is in use.</summary>
+        public UdpSocket OpenUdp(int port)
+        {
+            if (port <= 0 || port > 0xFFFF || FindUdp(port) != null)
+            {
+                return null;
+            }
+            for (int i = 0; i < _udp.Length; i++)
+            {
+                if (!_udp[i].IsOpen)
+                {
+                    _udp[i].Open(port);
+                    return _udp[i];
+                }
+            }
+            return null;
+        }
+
+        /// <summary>Sends an ICMP echo request with <paramref name="payloadLength"/> pattern bytes.</summary>
+        public DropReason SendPing(uint destination, int identifier, int sequence, int payloadLength, long nowMs)
+        {
+            int max = MaxTransportLength - IcmpPacket.HeaderLength;
+            if (payloadLength < 0 || payloadLength > max)
+            {
+                return CountTxDrop(DropReason.TxTooLong, destination, nowMs);
+            }
+            int p = TransportAt + IcmpPacket.HeaderLength;
+            for (int i = 0; i < payloadLength; i++)
+            {
+                _tx[p + i] = (byte)(0x20 + (i % 64));
+            }
+            IcmpPacket.WriteHeaderAndChecksum(_tx, TransportAt, IcmpPacket.TypeEchoRequest, 0, identifier, sequence, payloadLength);
+            _counters.IcmpEchoRequestsOut++;
+            TraceIcmp(true, _address, destination, IcmpPacket.TypeEchoRequest, sequence, payloadLength, nowMs);
+            return SendIpv4(destination, IpProtocol.Icmp, IcmpPacket.HeaderLength + payloadLength, nowMs);
+        }
+
+        // ------------------------------------------------------------------ receive path
+
+        private void ProcessFrame(int length, long nowMs)
+        {
+            _counters.RxFrames++;
+            _counters.RxBytes += length;
+            TraceFrame(false, _rx, 0, length, nowMs);
+            DropReason reason = DispatchFrame(length, nowMs);
+            if (reason == DropReason.None)
+            {
+                _counters.RxHandled++;
+            }
+            else
+            {
+                _counters.RxDropped++;
+                _counters.Drops[(int)reason]++;
+                TraceDrop(reason, SourceOf(length), nowMs);
+            }
+        }
+
+        private DropReason DispatchFrame(int length, long nowMs)
+        {
+            EthernetFrame eth = new EthernetFrame(_rx, 0, length);
+            DropReason r = eth.Validate();
+            if (r != DropReason.None)
+            {
+                return r;
+            }
+            bool broadcast = Wire.MacAddress.IsBroadcast(_rx, 0);
+            if (!broadcast && !Wire.MacAddress.Equal(_rx, 0, _mac, 0))
+            {
+                // Multicast and other hosts' unicast (promiscuous devices, leaky filters).
+                return DropReason.FrameNotForUs;
+            }
+            int type = eth.EtherType;
+            if (type == EtherType.Arp)
+            {
+                return ProcessArp(eth.PayloadLength, nowMs);
+            }
+            if (type == EtherType.Ipv4)
+            {
+                return ProcessIpv4(eth.PayloadLength, nowMs);
+            }
+            return DropReason.EtherTypeUnknown;
+        }
+
+        private DropReason ProcessArp(int available, long nowMs)
+        {
+            ArpPacket arp = new ArpPacket(_rx, EthIpOffset, available);
+            DropReason r = arp.Validate();
+            if (r != DropReason.None)
+            {
+                return r;
+            }
+            int op = arp.Operation;
+            if (op == ArpPacket.OpRequest) _counters.ArpRequestsIn++; else _counters.ArpRepliesIn++;
+            uint spa = arp.SenderProtocolAddress;
+            uint tpa = arp.TargetProtocolAddress;
+            int sha = arp.SenderHardwareOffset;
+            if (Wire.MacAddress.IsGroup(_rx, sha) || Wire.MacAddress.IsZero(_rx, sha) || Wire.MacAddress.Equal(_rx, sha, _mac, 0)
+                || spa == Ipv4Address.Broadcast || Ipv4Address.IsMulticast(spa))
+            {
+                return DropReason.ArpBadSender;
+            }
+            if (_address != 0 && spa == _address)
+            {
+                // Someone else claims our address: never learn it, report it.
+                return DropReason.ArpBadSender;
+            }
+            TraceArp(op == ArpPacket.OpRequest ? ArpTrace.RequestIn : ArpTrace.ReplyIn, spa, tpa, nowMs);
+            bool forUs = _address != 0 && tpa == _address;
+            // RFC 826: update an existing entry from any ARP packet; create one only when addressed to us.
+            int entry = spa == 0 ? -1 : _arp.Update(spa, _rx, sha, nowMs, forUs);
+            if (entry >= 0)
+            {
+                FlushPending(entry, nowMs);
+            }
+            if (!forUs)
+            {
+                return entry >= 0 ? DropReason.None : DropReason.ArpNotForUs;
+            }
+            if (op == ArpPacket.OpRequest)
+            {
+                // Copy the requester's MAC out of the receive buffer before it is reused.
+                SendArpReply(sha, spa, nowMs);
+            }
+            return DropReason.None;
+        }
+
+        private DropReason ProcessIpv4(int available, long nowMs)
+        {
+            Ipv4Packet ip = new Ipv4Packet(_rx, EthIpOffset, available);
+            DropReason r = ip.Validate();
+            if (r != DropReason.None)
+            {
+                return r;
+            }
+            _counters.Ipv4In++;
+            uint src = ip.Source;
+            uint dst = ip.Destination;
+            if (src == Ipv4Address.Broadcast || Ipv4Address.IsMulticast(src) || (_address != 0 && src == _address)
+                || (_address != 0 && Ipv4Address.IsBroadcast(src, _netmask) && (src & _netmask) == (_address & _netmask)))
+            {
+                // A broadcast, multicast or our own source address (the "land" attack) is never legitimate.
+                return DropReason.Ipv4BadSource;
+            }
+            bool unicast = _address != 0 && dst == _address;
+            bool broadcast = dst == Ipv4Address.Broadcast
+                || (_address != 0 && Ipv4Address.IsBroadcast(dst, _netmask) && (dst & _netmask) == (_address & _netmask));
+            if (!unicast && !broadcast)
+            {
+                return DropReason.Ipv4NotForUs;
+            }
+            int offset = ip.PayloadOffset;
+            int length = ip.PayloadLength;
+            switch (ip.Protocol)
+            {
+                case IpProtocol.Icmp:
+                    return ProcessIcmp(src, unicast, offset, length, nowMs);
+                case IpProtocol.Udp:
+                    return ProcessUdp(src, dst, unicast, offset, length, nowMs);
+                case IpProtocol.Tcp:
+                    _counters.TcpIn++;
+                    if (!unicast)
+                    {
+                        return DropReason.TcpNotUnicast;
+                    }
+                    if (_transport == null)
+                    {
+                        return DropReason.TcpNoStack;
+                    }
+                    return _transport.Input(src, dst, _rx, offset, length, nowMs);
+                default:
+                    return DropReason.Ipv4ProtocolUnknown;
+            }
+        }
+
+        private DropReason ProcessIcmp(uint src, bool unicast, int offset, int length, long nowMs)
+        {
+            IcmpPacket icmp = new IcmpPacket(_rx, offset, length);
+            DropReason r = icmp.Validate();
+            if (r != DropReason.None)
+            {
+                return r;
+            }
+            int type = icmp.Type;
+            TraceIcmp(false, src, _address, type, icmp.EchoSequence, icmp.PayloadLength, nowMs);
+            if (type == IcmpPacket.TypeEchoRequest)
+            {
+                _counters.IcmpEchoRequestsIn++;
+                if (!unicast)
+                {
+                    // Like Linux (icmp_echo_ignore_broadcasts): no smurf amplifier.
+                    return DropReason.IcmpTypeIgnored;
+                }
+                int payload = icmp.PayloadLength;
+                Array.Copy(_rx, icmp.PayloadOffset, _tx, TransportAt + IcmpPacket.HeaderLength, payload);
+                IcmpPacket.WriteHeaderAndChecksum(_tx, TransportAt, IcmpPacket.TypeEchoReply, 0, icmp.EchoIdentifier, icmp.EchoSequence, payload);
+                _counters.IcmpEchoRepliesOut++;
+                TraceIcmp(true, _address, src, IcmpPacket.TypeEchoReply, icmp.EchoSequence, payload, nowMs);
+                SendIpv4(src, IpProtocol.Icmp, IcmpPacket.HeaderLength + payload, nowMs);
+                return DropReason.None;
+            }
+            if (type == IcmpPacket.TypeEchoReply)
+            {
+                _counters.IcmpEchoRepliesIn++;
+                if (_pingListener != null)
+                {
+                    _pingListener.OnEchoReply(src, icmp.EchoIdentifier, icmp.EchoSequence, icmp.PayloadLength, nowMs);
+                }
+                return DropReason.None;
+            }
+            if (type == IcmpPacket.TypeDestinationUnreachable)
+            {
+                _counters.IcmpUnreachableIn++;
+                return DropReason.None;
+            }
+            return DropReason.IcmpTypeIgnored;
+        }
+
+        private DropReason ProcessUdp(uint src, uint dst, bool unicast, int offset, int length, long nowMs)
+        {
+            UdpDatagram udp = new UdpDatagram(_rx, offset, length);
+            DropReason r = udp.Validate(src, dst);
+            if (r != DropReason.None)
+            {
+                return r;
+            }
+            _counters.UdpIn++;
+            int port = udp.DestinationPort;
+            TraceUdp(false, src, udp.SourcePort, dst, port, udp.PayloadLength, nowMs);
+            if (port == DhcpClient.ClientPort && _dhcp != null)
+            {
+                _counters.DhcpIn++;
+                return _dhcp.Input(_rx, udp.PayloadOffset, udp.PayloadLength, nowMs);
+            }
+            UdpSocket socket = FindUdp(port);
+            if (socket == null)
+            {
+                if (unicast)
+                {
+                    SendPortUnreachable(src, nowMs);
+                }
+                return DropReason.UdpPortClosed;
+            }
+            if (!socket.Deliver(src, udp.SourcePort, _rx, udp.PayloadOffset, udp.PayloadLength))
+            {
+                return DropReason.UdpQueueFull;
+            }
+            return DropReason.None;
+        }
+
+        private UdpSocket FindUdp(int port)
+        {
+            for (int i = 0; i < _udp.Length; i++)
+            {
+                if (_udp[i].IsOpen && _udp[i].LocalPort == port)
+                {
+                    return _udp[i];
+                }
+            }
+            return null;
+        }
+
+        /// <summary>ICMP port unreachable quoting the offending IPv4 header + 8 bytes (RFC 792), rate-limited.</summary>
+        private void SendPortUnreachable(uint destination, long nowMs)
+        {
+            if (nowMs - _icmpWindowStart >= 1000)
+            {
+                _icmpWindowStart = nowMs;
+                _icmpErrorsInWindow = 0;
+            }
+            if (_icmpErrorsInWindow >= _config.IcmpErrorsPerSecond)
+            {
+                return;
+            }
+            _icmpErrorsInWindow++;
+            Ipv4Packet ip = new Ipv4Packet(_rx, EthIpOffset, 0);
+            int quote = ip.HeaderLengthBytes + 8;
+            if (quote > ip.TotalLength)
+            {
+                quote = ip.TotalLength;
+            }
+            Array.Copy(_rx, EthIpOffset, _tx, TransportAt + IcmpPacket.HeaderLength, quote);
+            IcmpPacket.WriteHeaderAndChecksum(_tx, TransportAt, IcmpPacket.TypeDestinationUnreachable, IcmpPacket.CodePortUnreachable, 0, 0, quote);
+            _counters.IcmpUnreachableOut++;
+            TraceIcmp(true, _address, destination, IcmpPacket.TypeDestinationUnreachable, 0, quote, nowMs);
+            SendIpv4(destination, IpProtocol.Icmp, IcmpPacket.HeaderLength + quote, nowMs);
+        }
+
+        // ------------------------------------------------------------------ transmit path
+
+        /// <summary>Sends a UDP datagram (payload copied from the caller's buffer).</summary>
+        internal DropReason SendUdp(int sourcePort, uint destination, int destinationPort, byte[] buffer, int offset, int length, long nowMs)
+        {
+            if (length < 0 || length > MaxTransportLength - UdpDatagram.HeaderLength)
+            {
+                return CountTxDrop(DropReason.TxTooLong, destination, nowMs);
+            }
+            Array.Copy(buffer, offset, _tx, TransportAt + UdpDatagram.HeaderLength, length);
+            return SendUdpInPlace(sourcePort, destination, destinationPort, length, nowMs);
+        }
+
+        /// <summary>Sends a UDP datagram whose payload is already at TransportOffset + 8 in TxBuffer.</summary>
+        internal DropReason SendUdpInPlace(int sourcePort, uint destination, int destinationPort, int length, long nowMs)
+        {
+            UdpDatagram.WriteHeaderAndChecksum(_tx, TransportAt, _address, sourcePort, destination, destinationPort, length);
+            _counters.UdpOut++;
+            TraceUdp(true, _address, sourcePort, destination, destinationPort, length, nowMs);
+            return SendIpv4(destination, IpProtocol.Udp, UdpDatagram.HeaderLength + length, nowMs);
+        }
+
+        public DropReason SendIpv4(uint destination, int protocol, int transportLength, long nowMs)
+        {
+            if (transportLength > MaxTransportLength)
+            {
+                return CountTxDrop(DropReason.TxTooLong, destination, nowMs);
+            }
+            _ipId = (_ipId + 1) & 0xFFFF;
+            Ipv4Packet.WriteHeader(_tx, EthIpOffset, _address, destination, protocol, transportLength, _ipId, _config.Ttl);
+            _counters.Ipv4Out++;
+            int frameLength = TransportAt + transportLength;
+            if (destination == Ipv4Address.Broadcast
+                || (_address != 0 && Ipv4Address.IsBroadcast(destination, _netmask) && (destination & _netmask) == (_address & _netmask)))
+            {
+                EthernetFrame.WriteHeader(_tx, 0, Wire.MacAddress.Broadcast, 0, _mac, EtherType.Ipv4);
+                return TransmitFrame(_tx, 0, frameLength, destination, nowMs);
+            }
+            uint nextHop = destination;
+            if (_address == 0 || (destination & _netmask) != (_address & _netmask))
+            {
+                if (_gateway == 0 || _address == 0)
+                {
+                    return CountTxDrop(DropReason.NoRoute, destination, nowMs);
+                }
+                nextHop = _gateway;
+            }
+            int entry = _arp.Find(nextHop);
+            if (_arp.IsResolved(entry))
+            {
+                _arp.Touch(entry, nowMs);
+                EthernetFrame.WriteHeader(_tx, 0, _arp.MacTable, _arp.MacOffsetOf(entry), _mac, EtherType.Ipv4);
+                return TransmitFrame(_tx, 0, frameLength, destination, nowMs);
+            }
+            // Unresolved: keep the packet, ask who has the next hop.
+            bool newEntry = entry < 0;
+            if (newEntry)
+            {
+                entry = _arp.AddPending(nextHop, nowMs);
+            }
+            // Stored as a complete frame; the destination MAC is filled in when the reply arrives.
+            EthernetFrame.WriteHeader(_tx, 0, Wire.MacAddress.Zero, 0, _mac, EtherType.Ipv4);
+            int stored = _arp.StorePending(entry, _tx, 0, frameLength);
+            if (newEntry)
+            {
+                SendArp(ArpPacket.OpRequest, Wire.MacAddress.Broadcast, 0, nextHop, Wire.MacAddress.Zero, _address, nowMs);
+            }
+            if (stored < 0)
+            {
+                return CountTxDrop(DropReason.ArpUnresolved, destination, nowMs);
+            }
+            if (stored > 0)
+            {
+                // The older packet waiting for this host was replaced: count the one lost.
+                _counters.TxDropped++;
+                _counters.Drops[(int)DropReason.ArpQueueReplaced]++;
+                TraceDrop(DropReason.ArpQueueReplaced, destination, nowMs);
+            }
+            return DropReason.None;
+        }
+
+        private DropReason TransmitFrame(byte[] frame, int offset, int length, uint destination, long nowMs)
+        {
+            if (length < EthernetFrame.MinLength)
+            {
+                // Pad runts: the ENC28J60 pads too, but an in-memory link must carry legal frames.
+                Array.Clear(frame, offset + length, EthernetFrame.MinLength - length);
+                length = EthernetFrame.MinLength;
+            }
+            TraceFrame(true, frame, offset, length, nowMs);
+            if (!_device.Transmit(frame, offset, length, nowMs))
+            {
+                return CountTxDrop(DropReason.TxDeviceRefused, destination, nowMs);
+            }
+            _counters.TxFrames++;
+            _counters.TxBytes += length;
+            return DropReason.None;
+        }
+
+        private void SendArpReply(int requesterMacOffset, uint requesterIp, long nowMs)
+        {
+            // Build in place: the ARP payload is written at 14, the Ethernet header copies the requester's MAC.
+            EthernetFrame.WriteHeader(_tx, 0, _rx, requesterMacOffset, _mac, EtherType.Arp);
+            ArpPacket.Write(_tx, EthIpOffset, ArpPacket.OpReply, _mac, 0, _address, _rx, requesterMacOffset, requesterIp);
+            _counters.ArpRepliesOut++;
+            TraceArp(ArpTrace.ReplyOut, _address, requesterIp, nowMs);
+            TransmitFrame(_tx, 0, EthIpOffset + ArpPacket.Length, requesterIp, nowMs);
+        }
+
+        private void SendArp(int op, byte[] dstMac, int dstMacOffset, uint targetIp, byte[] targetMac, uint senderIp, long nowMs)
+        {
+            // Overwrites _tx: a packet waiting for this resolution was already copied into the ARP cache.
+            EthernetFrame.WriteHeader(_tx, 0, dstMac, dstMacOffset, _mac, EtherType.Arp);
+            ArpPacket.Write(_tx, EthIpOffset, op, _mac, 0, senderIp, targetMac, 0, targetIp);
+            _counters.ArpRequestsOut++;
+            TraceArp(ArpTrace.RequestOut, senderIp, targetIp, nowMs);
+            TransmitFrame(_tx, 0, EthIpOffset + ArpPacket.Length, targetIp, nowMs);
+        }
+
+        private void FlushPending(int entry, long nowMs)
+        {
+            if (!_arp.HasPendingFrame(entry))
+            {
+                return;
+            }
+            int n = _arp.TakePending(entry, _tx, 0);
+            Array.Copy(_arp.MacTable, _arp.MacOffsetOf(entry), _tx, 0, 6);
+            TransmitFrame(_tx, 0, n, _arp.AddressOf(entry), nowMs);
+        }
+
+        private void RunArpTimers(long nowMs)
+        {
+            while (true)
+            {
+                int entry;
+                uint ip;
+                int due = _arp.NextDue(nowMs, _config.ArpRetryMs, _config.ArpRetries, _config.ArpRefreshMs, _config.ArpExpireMs, out entry, out ip);
+                if (due == ArpCache.DueNone)
+                {
+                    return;
+                }
+                if (due == ArpCache.DueRetry)
+                {
+                    SendArp(ArpPacket.OpRequest, Wire.MacAddress.Broadcast, 0, ip, Wire.MacAddress.Zero, _address, nowMs);
+                }
+                else if (due == ArpCache.DueRefresh)
+                {
+                    SendArp(ArpPacket.OpRequest, _arp.MacTable, _arp.MacOffsetOf(entry), ip, Wire.MacAddress.Zero, _address, nowMs);
+                }
+                else
+                {
+                    TraceArp(ArpTrace.Unresolved, _address, ip, nowMs);
+                    if (due == ArpCache.DueGaveUpWithFrame)
+                    {
+                        CountTxDrop(DropReason.ArpUnresolved, ip, nowMs);
+                    }
+                }
+            }
+        }
+
+        private DropReason CountTxDrop(DropReason reason, uint destination, long nowMs)
+        {
+            _counters.TxDropped++;
+            _counters.Drops[(int)reason]++;
+            TraceDrop(reason, destination, nowMs);
+            return reason;
+        }
+
+        // ------------------------------------------------------------------ tracing
+
+        private uint SourceOf(int length)
+        {
+            if (length >= EthIpOffset + Ipv4Packet.HeaderLength && NetworkOrder.ReadUInt16(_rx, 12) == EtherType.Ipv4)
+            {
+                return NetworkOrder.ReadUInt32(_rx, EthIpOffset + 12);
+            }
+            if (length >= EthIpOffset + ArpPacket.Length && NetworkOrder.ReadUInt16(_rx, 12) == EtherType.Arp)
+            {
+                return NetworkOrder.ReadUInt32(_rx, EthIpOffset + 14);
+            }
+            return 0;
+        }
+
+        private void TraceDrop(DropReason reason, uint peer, long nowMs)
+        {
+            if (_tracer.Wants(TraceLevel.Segments))
+            {
+                TraceEvent e = _tracer.Begin(TraceKind.Drop, nowMs);
+                e.Code = (int)reason;
+                e.SrcIp = peer;
+                _tracer.Emit();
+            }
+        }
+
+        private void TraceFrame(bool outbound, byte[] frame, int offset, int length, long nowMs)
+        {
+            if (_tracer.Wants(TraceLevel.Frames))
+            {
+                TraceEvent e = _tracer.Begin(outbound ? TraceKind.FrameOut : TraceKind.FrameIn, nowMs);
+                e.Outbound = outbound;
+                e.Data = frame;
+                e.DataOffset = offset;
+                e.DataLength = length;
+                e.Length = length;
+                _tracer.Emit();
+            }
+        }
+
+        private void TraceArp(int code, uint sender, uint target, long nowMs)
+        {
+            if (_tracer.Wants(TraceLevel.Segments))
+            {
+                TraceEvent e = _tracer.Begin(TraceKind.Arp, nowMs);
+                e.Code = code;
+                e.Outbound = code == ArpTrace.RequestOut || code == ArpTrace.ReplyOut;
+                e.SrcIp = sender;
+                e.DstIp = target;
+                _tracer.Emit();
+            }
+        }
+
+        private void TraceIcmp(bool outbound, uint src, uint dst, int type, int seq, int length, long nowMs)
+        {
+            if (_tracer.Wants(TraceLevel.Segments))
+            {
+                TraceEvent e = _tracer.Begin(TraceKind.Icmp, nowMs);
+                e.Outbound = outbound;
+                e.SrcIp = src;
+                e.DstIp = dst;
+                e.Code = type;
+                e.Seq = (uint)seq;
+                e.Length = length;
+                _tracer.Emit();
+            }
+        }
+
+        private void TraceUdp(bool outbound, uint src, int srcPort, uint dst, int dstPort, int length, long nowMs)
+        {
+            if (_tracer.Wants(TraceLevel.Segments))
+            {
+                TraceEvent e = _tracer.Begin(TraceKind.Udp, nowMs);
+                e.Outbound = outbound;
+                e.SrcIp = src;
+                e.SrcPort = srcPort;
+                e.DstIp = dst;
+                e.DstPort = dstPort;
+                e.Length = length;
+                _tracer.Emit();
+            }
+        }
+    }
+
+    /// <summary>Codes of TraceKind.Arp events.</summary>
+    public static class ArpTrace
+    {
+        public const int RequestIn = 0;
+        public const int ReplyIn = 1;
+        public const int RequestOut = 2;
+        public const int ReplyOut = 3;
+        public const int Unresolved = 4;
+    }
+}

@@ -1,0 +1,132 @@
+using System;
+using NanoTcp.Trace;
+using NanoTcp.Wire;
+
+namespace NanoTcp.Iface
+{
+    /// <summary>
+    /// A bound UDP port. Received datagrams wait in a fixed byte ring (8-byte record header:
+    /// source address, source port, length) until the application takes them; when the
+    /// ring is full new datagrams are dropped (counted). Obtained from
+    /// <see cref="NetInterface.OpenUdp"/>; one of a fixed set allocated at start-up.
+    /// </summary>
+    public sealed class UdpSocket
+    {
+        private const int RecordHeader = 8;
+
+        private readonly NetInterface _iface;
+        private readonly byte[] _ring;
+        private readonly byte[] _header = new byte[RecordHeader];
+        private int _head;
+        private int _used;
+        private int _count;
+        private int _port;
+
+        internal UdpSocket(NetInterface iface, int queueBytes)
+        {
+            _iface = iface;
+            _ring = new byte[queueBytes];
+        }
+
+        public int LocalPort { get { return _port; } }
+        public bool IsOpen { get { return _port != 0; } }
+
+        /// <summary>Datagrams waiting.</summary>
+        public int Available { get { return _count; } }
+
+        internal int FootprintBytes { get { return _ring.Length + RecordHeader; } }
+
+        internal void Open(int port)
+        {
+            _port = port;
+            _head = 0;
+            _used = 0;
+            _count = 0;
+        }
+
+        public void Close()
+        {
+            _port = 0;
+            _count = 0;
+            _used = 0;
+        }
+
+        /// <summary>
+        /// Takes the next datagram: copies up to <paramref name="capacity"/> bytes (the rest of a
+        /// longer datagram is discarded) and returns the datagram's full length, or -1 when none.
+        /// </summary>
+        public int Receive(byte[] buffer, int offset, int capacity, out uint sourceIp, out int sourcePort)
+        {
+            sourceIp = 0;
+            sourcePort = 0;
+            if (_count == 0)
+            {
+                return -1;
+            }
+            CopyOut(_head, _header, 0, RecordHeader);
+            sourceIp = NetworkOrder.ReadUInt32(_header, 0);
+            sourcePort = NetworkOrder.ReadUInt16(_header, 4);
+            int length = NetworkOrder.ReadUInt16(_header, 6);
+            int data = (_head + RecordHeader) % _ring.Length;
+            CopyOut(data, buffer, offset, length < capacity ? length : capacity);
+            int record = RecordHeader + length;
+            _head = (_head + record) % _ring.Length;
+            _used -= record;
+            _count--;
+            return length;
+        }
+
+        /// <summary>Sends a datagram from this port. Returns None when sent (or queued for ARP).</summary>
+        public DropReason SendTo(uint destination, int destinationPort, byte[] buffer, int offset, int length, long nowMs)
+        {
+            return _iface.SendUdp(_port, destination, destinationPort, buffer, offset, length, nowMs);
+        }
+
+        /// <summary>Called by the interface for a datagram to this port; false when the ring is full.</summary>
+        internal bool Deliver(uint sourceIp, int sourcePort, byte[] buffer, int offset, int length)
+        {
+            int record = RecordHeader + length;
+            if (record > _ring.Length - _used)
+            {
+                return false;
+            }
+            NetworkOrder.WriteUInt32(_header, 0, sourceIp);
+            NetworkOrder.WriteUInt16(_header, 4, sourcePort);
+            NetworkOrder.WriteUInt16(_header, 6, length);
+            int tail = (_head + _used) % _ring.Length;
+            CopyIn(tail, _header, 0, RecordHeader);
+            CopyIn((tail + RecordHeader) % _ring.Length, buffer, offset, length);
+            _used += record;
+            _count++;
+            return true;
+        }
+
+        private void CopyIn(int at, byte[] src, int srcOffset, int length)
+        {
+            int first = _ring.Length - at;
+            if (first >= length)
+            {
+                Array.Copy(src, srcOffset, _ring, at, length);
+            }
+            else
+            {
+                Array.Copy(src, srcOffset, _ring, at, first);
+                Array.Copy(src, srcOffset + first, _ring, 0, length - first);
+            }
+        }
+
+        private void CopyOut(int at, byte[] dst, int dstOffset, int length)
+        {
+            int first = _ring.Length - at;
+            if (first >= length)
+            {
+                Array.Copy(_ring, at, dst, dstOffset, length);
+            }
+            else
+            {
+                Array.Copy(_ring, at, dst, dstOffset, first);
+                Array.Copy(_ring, 0, dst, dstOffset + first, length - first);
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+using System;
+
+namespace NanoTcp.Phy
+{
+    /// <summary>
+    /// Wraps any <see cref="INetworkDevice"/> and damages the frames passing through it, in
+    /// both directions: random loss, duplication, reordering, delay and bit corruption (rates
+    /// in per-mille), plus targeted drops of frames chosen by an <see cref="IFrameFilter"/>.
+    /// Seeded (<see cref="Rand"/>), so a run is reproducible on the host and on a board.
+    /// Held and delayed frames live in preallocated queues; nothing is allocated per frame.
+    /// </summary>
+    public sealed class FaultInjector : INetworkDevice
+    {
+        private readonly INetworkDevice _inner;
+        private readonly Rand _rand;
+        private readonly Direction _tx;
+        private readonly Direction _rx;
+        private readonly byte[] _scratch;
+
+        public FaultInjector(INetworkDevice inner, uint seed) : this(inner, seed, 64)
+        {
+        }
+
+        public FaultInjector(INetworkDevice inner, uint seed, int queueFrames)
+        {
+            _inner = inner;
+            _rand = new Rand(seed);
+            _tx = new Direction(queueFrames, inner.MaxFrameLength);
+            _rx = new Direction(queueFrames, inner.MaxFrameLength);
+            _scratch = new byte[inner.MaxFrameLength];
+            FaultsOnTransmit = true;
+            FaultsOnReceive = true;
+        }
+
+        /// <summary>Per-mille chance that a frame is lost.</summary>
+        public int DropPerMille;
+        /// <summary>Per-mille chance that a frame is delivered twice.</summary>
+        public int DuplicatePerMille;
+        /// <summary>Per-mille chance that a frame is held back and delivered after the next one.</summary>
+        public int ReorderPerMille;
+        /// <summary>Per-mille chance that one bit of a frame is flipped.</summary>
+        public int CorruptPerMille;
+        /// <summary>Fixed delay added to every frame, milliseconds.</summary>
+        public int DelayMs;
+        /// <summary>Random extra delay in [0, JitterMs] (keeps order: frames leave a FIFO).</summary>
+        public int JitterMs;
+        /// <summary>How long a reordered frame waits for a successor before it goes anyway.</summary>
+        public int ReorderHoldMs = 50;
+        public bool FaultsOnTransmit;
+        public bool FaultsOnReceive;
+
+        /// <summary>Frames matching this filter are dropped while <see cref="TargetedDrops"/> &gt; 0 (both directions).</summary>
+        public IFrameFilter DropFilter;
+        public int TargetedDrops;
+
+        // What happened, for tests and the console.
+        public long Passed;
+        public long Dropped;
+        public long Duplicated;
+        public long Reordered;
+        public long Corrupted;
+        public long Overflowed;
+
+        public INetworkDevice Inner { get { return _inner; } }
+
+        public int MaxFrameLength { get { return _inner.MaxFrameLength; } }
+
+        public bool LinkUp { get { return _inner.LinkUp; } }
+
+        public bool Transmit(byte[] buffer, int offset, int length, long nowMs)
+        {
+            Admit(_tx, buffer, offset, length, nowMs, FaultsOnTransmit);
+            FlushTransmit(nowMs);
+            return true;
+        }
+
+        public int Receive(byte[] buffer, int offset, int capacity, long nowMs)
+        {
+            FlushTransmit(nowMs);
+            // Pull everything the inner device has into the receive-side queue, damaging it on the way.
+            while (true)
+            {
+                int n = _inner.Receive(_scratch, 0, _scratch.Length, nowMs);
+                if (n <= 0)
+                {
+                    break;
+                }
+                Admit(_rx, _scratch, 0, n, nowMs, FaultsOnReceive);
+            }
+            ReleaseHeld(_rx, nowMs, false);
+            while (_rx.Queue.Count > 0 && _rx.Queue.HeadDue <= nowMs)
+            {
+                int n = _rx.Queue.Dequeue(buffer, offset, capacity);
+                if (n > 0)
+                {
+                    return n;
+                }
+            }
+            return 0;
+        }
+
+        /// <summary>Earliest time a held or delayed frame is due, long.MaxValue when none (for callers that sleep).</summary>
+        public long NextDueMs
+        {
+            get
+            {
+                long t = _tx.Queue.HeadDue;
+                if (_rx.Queue.HeadDue < t) t = _rx.Queue.HeadDue;
+                if (_tx.HeldLength > 0 && _tx.HeldUntil < t) t = _tx.HeldUntil;
+                if (_rx.HeldLength > 0 && _rx.HeldUntil < t) t = _rx.HeldUntil;
+                return t;
+            }
+        }
+
+        private void FlushTransmit(long nowMs)
+        {
+            ReleaseHeld(_tx, nowMs, false);
+            while (_tx.Queue.Count > 0 && _tx.Queue.HeadDue <= nowMs)
+            {
+                int n = _tx.Queue.Dequeue(_scratch, 0, _scratch.Length);
+                if (n > 0)
+                {
+                    _inner.Transmit(_scratch, 0, n, nowMs);
+                }
+            }
+        }
+
+        private void Admit(Direction d, byte[] buffer, int offset, int length, long nowMs, bool faults)
+        {
+            if (TargetedDrops > 0 && DropFilter != null && DropFilter.Matches(buffer, offset, length))
+            {
+                TargetedDrops--;
+                Dropped++;
+                return;
+            }
+            if (!faults)
+            {
+                Enqueue(d, buffer, offset, length, nowMs);
+                return;
+            }
+            if (_rand.ChancePerMille(DropPerMille))
+            {
+                Dropped++;
+                return;
+            }
+            if (_rand.ChancePerMille(CorruptPerMille) && length > 0)
+            {
+                int bit = _rand.Next(length * 8);
+                buffer[offset + bit / 8] ^= (byte)(1 << (bit % 8));
+                Corrupted++;
+            }
+            int copies = _rand.ChancePerMille(DuplicatePerMille) ? 2 : 1;
+            if (copies == 2)
+            {
+                Duplicated++;
+            }
+            for (int c = 0; c < copies; c++)
+            {
+                if (d.HeldLength == 0 && _rand.ChancePerMille(ReorderPerMille))
+                {
+                    d.Hold(buffer, offset, length, nowMs + ReorderHoldMs);
+                    Reordered++;
+                    continue;
+                }
+                Enqueue(d, buffer, offset, length, nowMs);
+                // The held frame goes right after the one that overtook it.
+                if (d.HeldLength > 0)
+                {
+                    ReleaseHeld(d, nowMs, true);
+                }
+            }
+        }
+
+        private void Enqueue(Direction d, byte[] buffer, int offset, int length, long nowMs)
+        {
+            long due = nowMs + DelayMs + (JitterMs > 0 ? _rand.Next(JitterMs + 1) : 0);
+            // A FIFO never lets a later frame leave before an earlier one: jitter cannot reorder.
+            if (d.Queue.Count > 0 && due < d.LastDue)
+            {
+                due = d.LastDue;
+            }
+            if (!d.Queue.Enqueue(buffer, offset, length, due))
+            {
+                Overflowed++;
+                return;
+            }
+            d.LastDue = due;
+            Passed++;
+        }
+
+        private void ReleaseHeld(Direction d, long nowMs, bool now)
+        {
+            if (d.HeldLength > 0 && (now || d.HeldUntil <= nowMs))
+            {
+                int n = d.HeldLength;
+                d.HeldLength = 0;
+                Enqueue(d, d.Held, 0, n, nowMs);
+            }
+        }
+
+        private sealed class Direction
+        {
+            internal readonly FrameQueue Queue;
+            internal readonly byte[] Held;
+            internal int HeldLength;
+            internal long HeldUntil;
+            internal long LastDue;
+
+            internal Direction(int frames, int maxFrame)
+            {
+                Queue = new FrameQueue(frames, maxFrame);
+                Held = new byte[maxFrame];
+            }
+
+            internal void Hold(byte[] buffer, int offset, int length, long until)
+            {
+                Array.Copy(buffer, offset, Held, 0, length);
+                HeldLength = length;
+                HeldUntil = until;
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System;
+
+namespace NanoTcp.Phy
+{
+    /// <summary>
+    /// A fixed-capacity FIFO of frames in one preallocated byte array (slot per frame),
+    /// each with a release time so that it can also model delay. No allocation after construction.
+    /// </summary>
+    public sealed class FrameQueue
+    {
+        private readonly byte[] _data;
+        private readonly int[] _lengths;
+        private readonly long[] _due;
+        private readonly int _slotSize;
+        private int _head;
+        private int _count;
+
+        public FrameQueue(int slots, int slotSize)
+        {
+            _data = new byte[slots * slotSize];
+            _lengths = new int[slots];
+            _due = new long[slots];
+            _slotSize = slotSize;
+        }
+
+        public int Count { get { return _count; } }
+        public int Capacity { get { return _lengths.Length; } }
+        public int SlotSize { get { return _slotSize; } }
+        public int FootprintBytes { get { return _data.Length + _lengths.Length * 4 + _due.Length * 8; } }
+
+        /// <summary>Appends a frame that becomes available at <paramref name="dueMs"/>. False when full or too long.</summary>
+        public bool Enqueue(byte[] buffer, int offset, int length, long dueMs)
+        {
+            if (_count == _lengths.Length || length > _slotSize || length < 0)
+            {
+                return false;
+            }
+            int slot = (_head + _count) % _lengths.Length;
+            Array.Copy(buffer, offset, _data, slot * _slotSize, length);
+            _lengths[slot] = length;
+            _due[slot] = dueMs;
+            _count++;
+            return true;
+        }
+
+        /// <summary>Release time of the head frame; long.MaxValue when empty.</summary>
+        public long HeadDue
+        {
+            get { return _count == 0 ? long.MaxValue : _due[_head]; }
+        }
+
+        /// <summary>Length of the head frame, or -1 when empty.</summary>
+        public int HeadLength
+        {
+            get { return _count == 0 ? -1 : _lengths[_head]; }
+        }
+
+        /// <summary>Copies the head frame out and removes it; returns its length (0 when empty).
+        /// A frame longer than capacity is removed and -1 returned.</summary>
+        public int Dequeue(byte[] buffer, int offset, int capacity)
+        {
+            if (_count == 0)
+            {
+                return 0;
+            }
+            int length = _lengths[_head];
+            if (length <= capacity)
+            {
+                Array.Copy(_data, _head * _slotSize, buffer, offset, length);
+            }
+            else
+            {
+                length = -1;
+            }
+            _head = (_head + 1) % _lengths.Length;
+            _count--;
+            return length;
+        }
+
+        /// <summary>Swaps the first two frames (reordering).</summary>
+        public void SwapHeadPair()
+        {
+            if (_count < 2)
+            {
+                return;
+            }
+            int a = _head;
+            int b = (_head + 1) % _lengths.Length;
+            for (int i = 0; i < _slotSize; i++)
+            {
+                byte t = _data[a * _slotSize + i];
+                _data[a * _slotSize + i] = _data[b * _slotSize + i];
+                _data[b * _slotSize + i] = t;
+            }
+            int tl = _lengths[a];
+            _lengths[a] = _lengths[b];
+            _lengths[b] = tl;
+        }
+
+        public void Clear()
+        {
+            _head = 0;
+            _count = 0;
+        }
+    }
+}

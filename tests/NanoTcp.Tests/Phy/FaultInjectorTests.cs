@@ -1,0 +1,100 @@
+using NanoTcp.Phy;
+
+namespace NanoTcp.Tests.Phy;
+
+public class FaultInjectorTests
+{
+    private static byte[] Frame(int id) { var f = new byte[60]; f[0] = (byte)id; f[1] = (byte)(id >> 8); return f; }
+    private static int Id(byte[] f) => f[0] | (f[1] << 8);
+
+    private static List<int> Pump(FaultInjector fi, MemoryLink link, int frames, long step = 1)
+    {
+        var got = new List<int>();
+        var rx = new byte[1514];
+        long now = 0;
+        for (int i = 0; i < frames; i++)
+        {
+            fi.Transmit(Frame(i), 0, 60, now);
+            now += step;
+            fi.Receive(rx, 0, rx.Length, now); // pumps delayed transmit frames
+            while (link.B.Receive(rx, 0, rx.Length, now) > 0) got.Add(Id(rx));
+        }
+        for (int k = 0; k < 1000; k++)
+        {
+            now += 10;
+            fi.Receive(rx, 0, rx.Length, now);
+            while (link.B.Receive(rx, 0, rx.Length, now) > 0) got.Add(Id(rx));
+        }
+        return got;
+    }
+
+    [Fact]
+    public void CleanPassesEverythingInOrder()
+    {
+        var link = new MemoryLink(64, 1514);
+        var fi = new FaultInjector(link.A, 1);
+        Assert.Equal(Enumerable.Range(0, 500), Pump(fi, link, 500));
+    }
+
+    [Fact]
+    public void LossRateIsNearTheSettingAndSeedReproducesTheRun()
+    {
+        List<int> Run(uint seed)
+        {
+            var link = new MemoryLink(64, 1514);
+            var fi = new FaultInjector(link.A, seed) { DropPerMille = 200 };
+            return Pump(fi, link, 5000);
+        }
+        var a = Run(42);
+        Assert.InRange(a.Count, 3700, 4300);
+        Assert.Equal(a, Run(42));
+        Assert.NotEqual(a, Run(43));
+    }
+
+    [Fact]
+    public void DuplicationReorderAndDelay()
+    {
+        var link = new MemoryLink(64, 1514);
+        var fi = new FaultInjector(link.A, 7) { DuplicatePerMille = 100, ReorderPerMille = 100 };
+        var got = Pump(fi, link, 2000);
+        Assert.Equal(Enumerable.Range(0, 2000), got.Distinct().OrderBy(x => x)); // nothing lost
+        Assert.True(got.Count > 2100);                                           // some twice
+        Assert.Contains(got.Zip(got.Skip(1)), p => p.Second < p.First);        // some out of order
+        Assert.True(fi.Duplicated > 0 && fi.Reordered > 0);
+
+        var link2 = new MemoryLink(64, 1514);
+        var slow = new FaultInjector(link2.A, 7) { DelayMs = 50 };
+        var rx = new byte[1514];
+        slow.Transmit(Frame(1), 0, 60, 0);
+        slow.Receive(rx, 0, rx.Length, 49);
+        Assert.Equal(0, link2.PendingAtB);
+        slow.Receive(rx, 0, rx.Length, 50);
+        Assert.Equal(1, link2.PendingAtB);
+    }
+
+    private sealed class Every3rd : IFrameFilter
+    {
+        public bool Matches(byte[] frame, int offset, int length) => frame[offset] % 3 == 0;
+    }
+
+    [Fact]
+    public void TargetedDropsTakeOnlyMatchingFramesAndOnlyAsManyAsAsked()
+    {
+        var link = new MemoryLink(64, 1514);
+        var fi = new FaultInjector(link.A, 7) { DropFilter = new Every3rd(), TargetedDrops = 2 };
+        var got = Pump(fi, link, 10);
+        Assert.Equal(new[] { 1, 2, 4, 5, 6, 7, 8, 9 }, got);
+    }
+
+    [Fact]
+    public void CorruptionFlipsBitsOnReceiveToo()
+    {
+        var link = new MemoryLink(64, 1514);
+        var fi = new FaultInjector(link.B, 3) { CorruptPerMille = 1000 };
+        var rx = new byte[1514];
+        var clean = new byte[60];
+        link.A.Transmit(clean, 0, 60, 0);
+        Assert.Equal(60, fi.Receive(rx, 0, rx.Length, 0));
+        Assert.Equal(1, rx.Take(60).Sum(b => System.Numerics.BitOperations.PopCount(b)));
+    }
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace NanoTcp.Tests.Support;
+
+/// <summary>
+/// Validates captures with Wireshark's dissectors (tshark, installed by .ci/run): checksum
+/// validation on, and every malformed packet or expert error reported.
+/// </summary>
+public static class Tshark
+{
+    public const string ProblemFilter =
+        "_ws.malformed or _ws.expert.severity >= 8388608 or ip.checksum.status == 0 or udp.checksum.status == 0 "
+        + "or icmp.checksum.status == 0 or tcp.checksum.status == 0 or tcp.analysis.ack_lost_segment";
+
+    /// <summary>Frames tshark finds wrong, one line each with the expert message; empty when clean.</summary>
+    public static List<string> Problems(string pcap)
+    {
+        string output = Run("-r", pcap, "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
+            "-o", "tcp.check_checksum:TRUE", "-Y", ProblemFilter,
+            "-T", "fields", "-e", "frame.number", "-e", "_ws.col.Info", "-e", "_ws.expert.message");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+    }
+
+    /// <summary>The one-line summaries tshark prints for each frame.</summary>
+    public static List<string> Summary(string pcap, string displayFilter = null)
+    {
+        var args = new List<string> { "-r", pcap };
+        if (displayFilter != null) { args.Add("-Y"); args.Add(displayFilter); }
+        return Run(args.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+    }
+
+    private static string Run(params string[] args)
+    {
+        var psi = new ProcessStartInfo("tshark") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        Process p;
+        try
+        {
+            p = Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new InvalidOperationException("tshark is not installed: apt-get install tshark (.ci/run installs it)");
+        }
+        string stdout = p.StandardOutput.ReadToEnd();
+        string stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"tshark failed ({p.ExitCode}): {stderr}");
+        return stdout;
+    }
+}
