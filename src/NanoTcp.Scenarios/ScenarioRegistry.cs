@@ -63,6 +63,11 @@ namespace NanoTcp.Scenarios
                 new BacklogOverflow(),
                 new SynFloodKeepsEstablished(),
                 new TimeWaitReuse(),
+                // two stacks over a link
+                new TwoStacksCleanTransfer(),
+                new TwoStacksLossyTransfer(),
+                new TwoStacksSimultaneousOpen(),
+                new TwoStacksSimultaneousClose(),
             };
         }
 

@@ -153,10 +153,14 @@ namespace NanoTcp.Tcp
             }
         }
 
-        /// <summary>A pure ACK &lt;SEQ=SND.NXT&gt;&lt;ACK=RCV.NXT&gt; with the current window.</summary>
+        /// <summary>
+        /// A pure ACK &lt;SEQ=SND.MAX&gt;&lt;ACK=RCV.NXT&gt; with the current window. SND.MAX, not SND.NXT:
+        /// while we go back to retransmit, SND.NXT lies behind what the peer has received, and an
+        /// ACK carrying it would fail the peer's acceptability test and be ignored (BSD does the same).
+        /// </summary>
         private void SendAck(TcpConnection c, long nowMs)
         {
-            SendSegment(c, TcpFlags.Ack, c.SndNxt, 0, 0, nowMs);
+            SendSegment(c, TcpFlags.Ack, c.SndMax, 0, 0, nowMs);
         }
 
         /// <summary>RFC 5961 §7: challenge ACKs are rate-limited per connection (not globally: a global
@@ -269,10 +273,10 @@ namespace NanoTcp.Tcp
             return half < _ourMss ? half : _ourMss;
         }
 
-        /// <summary>RST for a connection we abort: &lt;SEQ=SND.NXT&gt;&lt;CTL=RST&gt; (RFC 9293 §3.10.5).</summary>
+        /// <summary>RST for a connection we abort: &lt;SEQ=SND.MAX&gt; (SND.NXT unless going back)&lt;CTL=RST&gt; (RFC 9293 §3.10.5).</summary>
         private void SendResetOf(TcpConnection c, long nowMs)
         {
-            SendReset(c.LocalIp, c.RemoteIp, c.LocalPort, c.RemotePort, c.SndNxt, 0, TcpFlags.Rst, nowMs);
+            SendReset(c.LocalIp, c.RemoteIp, c.LocalPort, c.RemotePort, c.SndMax, 0, TcpFlags.Rst, nowMs);
             c.SegmentsOutCount++;
         }
 

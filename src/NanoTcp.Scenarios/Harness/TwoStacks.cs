@@ -1,0 +1,276 @@
+using NanoTcp.Iface;
+using NanoTcp.Phy;
+using NanoTcp.Tcp;
+using NanoTcp.Trace;
+
+namespace NanoTcp.Scenarios
+{
+    /// <summary>
+    /// Two complete stacks (NetInterface + TcpStack) joined by a MemoryLink, each end behind a
+    /// seeded FaultInjector that damages what it transmits (loss, duplication, reordering, delay,
+    /// corruption). A is 10.0.0.1, B is 10.0.0.2; the clock is virtual. Nothing here allocates
+    /// after construction, so the allocation test can run its bulk transfer.
+    /// </summary>
+    public sealed class TwoStacks
+    {
+        public static readonly uint AddressA = Wire.Ipv4Address.Make(10, 0, 0, 1);
+        public static readonly uint AddressB = Wire.Ipv4Address.Make(10, 0, 0, 2);
+
+        public readonly MemoryLink Link;
+        public readonly FaultInjector FaultsA;
+        public readonly FaultInjector FaultsB;
+        public readonly NetInterface IfA;
+        public readonly NetInterface IfB;
+        public readonly TcpStack A;
+        public readonly TcpStack B;
+        public readonly Tracer TracerA;
+        public readonly Tracer TracerB;
+        public long Now;
+
+        public TwoStacks(TcpConfig configA, TcpConfig configB, uint seed)
+        {
+            Link = new MemoryLink(256, 1514);
+            FaultsA = new FaultInjector(Link.A, seed, 256);
+            FaultsB = new FaultInjector(Link.B, seed * 7 + 1, 256);
+            FaultsA.FaultsOnReceive = false;
+            FaultsB.FaultsOnReceive = false;
+            TracerA = new Tracer();
+            TracerB = new Tracer();
+            InterfaceConfig ia = new InterfaceConfig();
+            ia.Address = AddressA;
+            ia.MacAddress = new byte[] { 0x02, 0, 0, 0, 0, 0x0A };
+            ia.RxFramesPerPoll = 64;
+            InterfaceConfig ib = new InterfaceConfig();
+            ib.Address = AddressB;
+            ib.MacAddress = new byte[] { 0x02, 0, 0, 0, 0, 0x0B };
+            ib.RxFramesPerPoll = 64;
+            IfA = new NetInterface(FaultsA, ia, TracerA);
+            IfB = new NetInterface(FaultsB, ib, TracerB);
+            A = new TcpStack(configA, IfA, TracerA);
+            B = new TcpStack(configB, IfB, TracerB);
+            IfA.AttachTransport(A);
+            IfB.AttachTransport(B);
+        }
+
+        /// <summary>Sets the same faults on both directions (per mille).</summary>
+        public void SetFaults(int dropPerMille, int duplicatePerMille, int reorderPerMille, int corruptPerMille, int delayMs)
+        {
+            FaultInjector[] both = new FaultInjector[] { FaultsA, FaultsB };
+            for (int i = 0; i < 2; i++)
+            {
+                both[i].DropPerMille = dropPerMille;
+                both[i].DuplicatePerMille = duplicatePerMille;
+                both[i].ReorderPerMille = reorderPerMille;
+                both[i].CorruptPerMille = corruptPerMille;
+                both[i].DelayMs = delayMs;
+            }
+        }
+
+        /// <summary>Polls both interfaces at the current time.</summary>
+        public void Poll()
+        {
+            IfA.Poll(Now);
+            IfB.Poll(Now);
+        }
+
+        /// <summary>
+        /// Moves the clock on: by 1 ms while frames are in flight, else straight to the next
+        /// TCP timer (at most maxJumpMs ahead).
+        /// </summary>
+        public void Advance(long maxJumpMs)
+        {
+            long next = Now + maxJumpMs;
+            if (Link.PendingAtA > 0 || Link.PendingAtB > 0)
+            {
+                next = Now + 1;
+            }
+            next = Min(next, FaultsA.NextDueMs);
+            next = Min(next, FaultsB.NextDueMs);
+            long ta = A.NextTimerMs();
+            long tb = B.NextTimerMs();
+            if (ta >= 0) next = Min(next, ta);
+            if (tb >= 0) next = Min(next, tb);
+            Now = next > Now ? next : Now + 1;
+        }
+
+        private static long Min(long a, long b)
+        {
+            return b < a ? b : a;
+        }
+
+        /// <summary>Polls and advances until the predicate-like state is reached: both handles in the given states (or timeout).</summary>
+        public bool RunUntilStates(int handleA, TcpState stateA, int handleB, TcpState stateB, long timeoutMs)
+        {
+            long end = Now + timeoutMs;
+            while (Now <= end)
+            {
+                Poll();
+                if ((handleA < 0 || A.GetState(handleA) == stateA) && (handleB < 0 || B.GetState(handleB) == stateB))
+                {
+                    return true;
+                }
+                Advance(1000);
+            }
+            return false;
+        }
+
+        /// <summary>Runs until B's listener has a connection to accept; returns its handle or -1.</summary>
+        public int RunUntilAccept(int listenerB, long timeoutMs)
+        {
+            long end = Now + timeoutMs;
+            while (Now <= end)
+            {
+                Poll();
+                int h = B.Accept(listenerB);
+                if (h >= 0)
+                {
+                    return h;
+                }
+                Advance(1000);
+            }
+            return -1;
+        }
+    }
+
+    /// <summary>
+    /// A byte-exact bulk transfer in both directions over <see cref="TwoStacks"/>: each side sends
+    /// a position-dependent pattern and checks every byte it receives against the position it
+    /// must have in the stream, so a lost, duplicated or reordered byte is caught where it lands.
+    /// </summary>
+    public sealed class BulkTransfer
+    {
+        private readonly TwoStacks _s;
+        private readonly byte[] _chunk = new byte[4096];
+        public long SentA;
+        public long SentB;
+        public long ReceivedA;
+        public long ReceivedB;
+        public bool EofA;
+        public bool EofB;
+        public string Error;
+        public int HandleA = -1;
+        public int HandleB = -1;
+        public long Steps;
+
+        public BulkTransfer(TwoStacks stacks)
+        {
+            _s = stacks;
+        }
+
+        /// <summary>The byte at stream position i of direction dir (0 = A to B, 1 = B to A).</summary>
+        public static byte PatternByte(long i, int dir)
+        {
+            uint x = (uint)i * 2654435761u + (uint)(i >> 32) + (uint)dir * 0x9E3779B9u;
+            return (byte)((x >> 24) ^ (x >> 13));
+        }
+
+        /// <summary>Connects A to B:port, then moves `bytes` each way; closes both when done. False with Error on failure.</summary>
+        public bool Run(int port, long bytesEachWay, long timeoutMs)
+        {
+            int listener = _s.B.Listen(port);
+            HandleA = _s.A.Connect(TwoStacks.AddressB, port, 0);
+            if (listener < 0 || HandleA < 0)
+            {
+                Error = "listen/connect failed";
+                return false;
+            }
+            HandleB = _s.RunUntilAccept(listener, 120000);
+            if (HandleB < 0)
+            {
+                Error = "no connection accepted";
+                return false;
+            }
+            return Pump(bytesEachWay, timeoutMs);
+        }
+
+        /// <summary>Moves data on established handles until both directions carried `bytes` and saw EOF.</summary>
+        public bool Pump(long bytesEachWay, long timeoutMs)
+        {
+            long end = _s.Now + timeoutMs;
+            bool closedA = false;
+            bool closedB = false;
+            while (_s.Now <= end)
+            {
+                Steps++;
+                if (!closedA)
+                {
+                    SentA = Feed(_s.A, HandleA, SentA, bytesEachWay, 0);
+                    if (SentA == bytesEachWay) { _s.A.Shutdown(HandleA); closedA = true; }
+                }
+                if (!closedB)
+                {
+                    SentB = Feed(_s.B, HandleB, SentB, bytesEachWay, 1);
+                    if (SentB == bytesEachWay) { _s.B.Shutdown(HandleB); closedB = true; }
+                }
+                if (!Drain(_s.B, HandleB, ref ReceivedB, ref EofB, 0) || !Drain(_s.A, HandleA, ref ReceivedA, ref EofA, 1))
+                {
+                    return false;
+                }
+                if (EofA && EofB)
+                {
+                    if (ReceivedA != bytesEachWay || ReceivedB != bytesEachWay)
+                    {
+                        Error = "EOF after " + ReceivedB.ToString() + " / " + ReceivedA.ToString() + " bytes; A " + TcpStates.Name(_s.A.GetState(HandleA)) + " "
+                            + TcpCloseReasons.Name(_s.A.GetCloseReason(HandleA)) + ", B " + TcpStates.Name(_s.B.GetState(HandleB)) + " " + TcpCloseReasons.Name(_s.B.GetCloseReason(HandleB))
+                            + " t=" + _s.Now.ToString();
+                        return false;
+                    }
+                    return true;
+                }
+                if ((_s.A.GetEvents(HandleA) & TcpEvents.Closed) != 0 && !EofA || (_s.B.GetEvents(HandleB) & TcpEvents.Closed) != 0 && !EofB)
+                {
+                    Error = "connection closed early: A " + TcpCloseReasons.Name(_s.A.GetCloseReason(HandleA)) + ", B " + TcpCloseReasons.Name(_s.B.GetCloseReason(HandleB));
+                    return false;
+                }
+                _s.Poll();
+                _s.Advance(1000);
+            }
+            Error = "timeout: sent " + SentA.ToString() + "/" + SentB.ToString() + " received " + ReceivedB.ToString() + "/" + ReceivedA.ToString();
+            return false;
+        }
+
+        private long Feed(TcpStack stack, int handle, long sent, long total, int dir)
+        {
+            int space = stack.SendSpace(handle);
+            long left = total - sent;
+            int n = space < _chunk.Length ? space : _chunk.Length;
+            if (left < n) n = (int)left;
+            if (n <= 0)
+            {
+                return sent;
+            }
+            for (int i = 0; i < n; i++)
+            {
+                _chunk[i] = PatternByte(sent + i, dir);
+            }
+            int taken = stack.Send(handle, _chunk, 0, n);
+            return taken > 0 ? sent + taken : sent;
+        }
+
+        private bool Drain(TcpStack stack, int handle, ref long received, ref bool eof, int dir)
+        {
+            while (true)
+            {
+                int n = stack.Receive(handle, _chunk, 0, _chunk.Length);
+                if (n < 0)
+                {
+                    eof = true;
+                    return true;
+                }
+                if (n == 0)
+                {
+                    return true;
+                }
+                for (int i = 0; i < n; i++)
+                {
+                    if (_chunk[i] != PatternByte(received + i, dir))
+                    {
+                        Error = "stream " + dir.ToString() + " corrupted at byte " + (received + i).ToString();
+                        return false;
+                    }
+                }
+                received += n;
+            }
+        }
+    }
+}

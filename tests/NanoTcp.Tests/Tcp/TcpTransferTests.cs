@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using NanoTcp.Scenarios;
+using NanoTcp.Tcp;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace NanoTcp.Tests.Tcp;
+
+/// <summary>The big transfers and the allocation budget: too slow for the device suite, run on the host.</summary>
+public class TcpTransferTests
+{
+    private readonly ITestOutputHelper _out;
+
+    public TcpTransferTests(ITestOutputHelper output)
+    {
+        _out = output;
+    }
+
+    [Theory]
+    [InlineData(1u)]
+    [InlineData(20261121u)]
+    public void EightMegabytesEachWayThroughLossDuplicationAndReordering(uint seed)
+    {
+        var c = new TcpConfig { RtoMinMs = 200, SendBufferSize = 16384, ReceiveBufferSize = 16384 };
+        var s = new TwoStacks(c, c, seed);
+        s.SetFaults(dropPerMille: 100, duplicatePerMille: 50, reorderPerMille: 50, corruptPerMille: 5, delayMs: 1);
+        var t = new BulkTransfer(s);
+        var rec = new TraceRecorder(4000);
+        s.TracerA.Sink = rec;
+        s.TracerA.Level = NanoTcp.Trace.TraceLevel.Segments;
+        var sw = Stopwatch.StartNew();
+        bool ok = t.Run(80, 8L * 1024 * 1024, 24L * 3600 * 1000);
+        sw.Stop();
+        _out.WriteLine($"{sw.ElapsedMilliseconds} ms real, {s.Now} ms virtual, dropped {s.FaultsA.Dropped + s.FaultsB.Dropped}, " +
+            $"duplicated {s.FaultsA.Duplicated + s.FaultsB.Duplicated}, reordered {s.FaultsA.Reordered + s.FaultsB.Reordered}, corrupted {s.FaultsA.Corrupted + s.FaultsB.Corrupted}, " +
+            $"segments {s.A.SegmentsOut}/{s.B.SegmentsOut}, retransmits {s.A.GetConnection(t.HandleA)?.Retransmits}/{s.B.GetConnection(t.HandleB)?.Retransmits}");
+        Assert.True(ok, t.Error + rec.Tail(400));
+        Assert.Equal(8L * 1024 * 1024, t.ReceivedA);
+        Assert.Equal(8L * 1024 * 1024, t.ReceivedB);
+        double dropRate = (double)(s.FaultsA.Dropped + s.FaultsB.Dropped) / (s.A.SegmentsOut + s.B.SegmentsOut);
+        Assert.InRange(dropRate, 0.07, 0.13);
+        Assert.True(s.FaultsA.Duplicated + s.FaultsB.Duplicated > 1000);
+        Assert.True(s.FaultsA.Reordered + s.FaultsB.Reordered > 1000);
+    }
+
+    [Fact]
+    public void BulkTransferAllocatesNothingPerSegment()
+    {
+        var c = new TcpConfig { RtoMinMs = 200 };
+        var s = new TwoStacks(c, c, 7);
+        var t = new BulkTransfer(s);
+        // Warm up: handshake, ARP, JIT.
+        Assert.True(t.Run(80, 256 * 1024, 600000), t.Error);
+        s.A.Close(t.HandleA);
+        s.B.Close(t.HandleB);
+        for (int i = 0; i < 100; i++) { s.Poll(); s.Now++; }
+
+        var t2 = new BulkTransfer(s);
+        int l = s.B.Listen(81);
+        t2.HandleA = s.A.Connect(TwoStacks.AddressB, 81, 0);
+        t2.HandleB = s.RunUntilAccept(l, 10000);
+        Assert.True(t2.HandleB >= 0);
+        int segmentsBefore = s.A.SegmentsOut + s.B.SegmentsOut;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        bool ok = t2.Pump(8L * 1024 * 1024, 24L * 3600 * 1000);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        int segments = s.A.SegmentsOut + s.B.SegmentsOut - segmentsBefore;
+        _out.WriteLine($"{segments} segments, {allocated} bytes allocated");
+        Assert.True(ok, t2.Error);
+        Assert.True(segments >= 10000, "segments: " + segments);
+        Assert.Equal(0, allocated);
+    }
+}
