@@ -68,6 +68,11 @@ namespace NanoTcp.Scenarios
                 new TwoStacksLossyTransfer(),
                 new TwoStacksSimultaneousOpen(),
                 new TwoStacksSimultaneousClose(),
+                // services
+                new EchoServiceScenario(),
+                new DiscardServiceScenario(),
+                new ChargenServiceScenario(),
+                new HttpStatusScenario(),
             };
         }
 

@@ -1,0 +1,193 @@
+using NanoTcp.Services;
+using NanoTcp.Tcp;
+using NanoTcp.Trace;
+using NanoTcp.Wire;
+
+namespace NanoTcp.Scenarios
+{
+    // The built-in services (src/NanoTcp/Services) on stack B, a client application on stack A.
+
+    internal sealed class ServiceBench
+    {
+        public readonly TwoStacks S;
+        public readonly TcpEchoService Echo;
+        public readonly TcpDiscardService Discard;
+        public readonly TcpChargenService Chargen;
+        public readonly HttpStatusService Http;
+        public readonly byte[] Buffer = new byte[4096];
+
+        public ServiceBench()
+        {
+            TcpConfig server = new TcpConfig();
+            server.Listeners = 4;
+            S = new TwoStacks(new TcpConfig(), server, 5);
+            Echo = new TcpEchoService(S.B, TcpEchoService.DefaultPort, 1);
+            Discard = new TcpDiscardService(S.B, TcpDiscardService.DefaultPort, 1);
+            Chargen = new TcpChargenService(S.B, TcpChargenService.DefaultPort, 1);
+            Http = new HttpStatusService(S.B, HttpStatusService.DefaultPort, 1, 3072);
+            Http.Counters = S.IfB.Counters;
+            Check.True(Echo.IsRunning && Discard.IsRunning && Chargen.IsRunning && Http.IsRunning, "services listening");
+        }
+
+        public void Step()
+        {
+            S.Poll();
+            Echo.Poll(S.Now);
+            Discard.Poll(S.Now);
+            Chargen.Poll(S.Now);
+            Http.Poll(S.Now);
+            S.Advance(100);
+        }
+
+        public int Open(int port)
+        {
+            int h = S.A.Connect(TwoStacks.AddressB, port, 0);
+            Check.True(h >= 0, "connect");
+            for (int i = 0; i < 1000 && S.A.GetState(h) != TcpState.Established; i++)
+            {
+                Step();
+            }
+            Check.Equal((int)TcpState.Established, (int)S.A.GetState(h), "connected to port " + port.ToString());
+            return h;
+        }
+
+        /// <summary>Steps until the service side has closed too (client sees EOF) and the client closed.</summary>
+        public void CloseAndWait(int h)
+        {
+            S.A.Close(h);
+            for (int i = 0; i < 2000; i++)
+            {
+                Step();
+            }
+            for (int i = 0; i < S.B.ConnectionSlots; i++)
+            {
+                TcpState st = S.B.ConnectionAt(i).CurrentState;
+                Check.True(!S.B.ConnectionAt(i).IsInUse || st == TcpState.TimeWait || st == TcpState.Closed, "server side finished: " + TcpStates.Name(st));
+            }
+        }
+    }
+
+    public sealed class EchoServiceScenario : Scenario
+    {
+        public EchoServiceScenario() : base("service-echo", "TCP echo (port 7): 20 000 bytes come back byte for byte; the service closes after the client") { }
+
+        public override void Run()
+        {
+            ServiceBench b = new ServiceBench();
+            int h = b.Open(TcpEchoService.DefaultPort);
+            int total = 20000;
+            int sent = 0;
+            int got = 0;
+            for (int step = 0; step < 100000 && got < total; step++)
+            {
+                if (sent < total)
+                {
+                    int n = total - sent < 1000 ? total - sent : 1000;
+                    for (int i = 0; i < n; i++) b.Buffer[i] = (byte)((sent + i) * 7);
+                    int k = b.S.A.Send(h, b.Buffer, 0, n);
+                    if (k > 0) sent += k;
+                }
+                int r = b.S.A.Receive(h, b.Buffer, 0, b.Buffer.Length);
+                for (int i = 0; i < r; i++)
+                {
+                    if (b.Buffer[i] != (byte)((got + i) * 7)) Check.Fail("echo byte " + (got + i).ToString());
+                }
+                if (r > 0) got += r;
+                b.Step();
+            }
+            Check.Equal(total, got, "echoed");
+            b.CloseAndWait(h);
+            Check.Equal((long)total, b.Echo.BytesEchoed, "service count");
+        }
+    }
+
+    public sealed class DiscardServiceScenario : Scenario
+    {
+        public DiscardServiceScenario() : base("service-discard", "TCP discard (port 9): 30 000 bytes taken and dropped, nothing sent back") { }
+
+        public override void Run()
+        {
+            ServiceBench b = new ServiceBench();
+            int h = b.Open(TcpDiscardService.DefaultPort);
+            int sent = 0;
+            for (int step = 0; step < 100000 && sent < 30000; step++)
+            {
+                int n = 30000 - sent < 1000 ? 30000 - sent : 1000;
+                int k = b.S.A.Send(h, b.Buffer, 0, n);
+                if (k > 0) sent += k;
+                b.Step();
+            }
+            b.CloseAndWait(h);
+            Check.Equal(30000L, b.Discard.BytesDiscarded, "discarded");
+            Check.Equal(0L, b.S.A.ConnectionAt(h).IsInUse ? b.S.A.ConnectionAt(h).BytesIn : 0L, "nothing came back");
+        }
+    }
+
+    public sealed class ChargenServiceScenario : Scenario
+    {
+        public ChargenServiceScenario() : base("service-chargen", "TCP chargen (port 19): RFC 864 lines of 72 characters, each starting one later; stops when the client closes") { }
+
+        public override void Run()
+        {
+            ServiceBench b = new ServiceBench();
+            int h = b.Open(TcpChargenService.DefaultPort);
+            int got = 0;
+            for (int step = 0; step < 100000 && got < 10000; step++)
+            {
+                int r = b.S.A.Receive(h, b.Buffer, 0, b.Buffer.Length);
+                for (int i = 0; i < r; i++)
+                {
+                    if (b.Buffer[i] != TcpChargenService.CharAt(got + i)) Check.Fail("chargen byte " + (got + i).ToString());
+                }
+                if (r > 0) got += r;
+                b.Step();
+            }
+            Check.True(got >= 10000, "10 000 characters");
+            Check.Equal(33, (int)TcpChargenService.CharAt(0), "line 0 starts with '!'");
+            Check.Equal(34, (int)TcpChargenService.CharAt(74), "line 1 starts with '\"'");
+            Check.Equal(13, (int)TcpChargenService.CharAt(72), "CR");
+            b.S.A.Shutdown(h);
+            for (int step = 0; step < 5000; step++)
+            {
+                int r = b.S.A.Receive(h, b.Buffer, 0, b.Buffer.Length);
+                if (r < 0) break;
+                b.Step();
+            }
+            Check.True((b.S.A.GetEvents(h) & TcpEvents.PeerClosed) != 0, "the service closed after our FIN");
+        }
+    }
+
+    public sealed class HttpStatusScenario : Scenario
+    {
+        public HttpStatusScenario() : base("service-http-status", "HTTP status page (port 80): a GET returns 200 with the connection table and counters, then the server closes") { }
+
+        public override void Run()
+        {
+            ServiceBench b = new ServiceBench();
+            int h = b.Open(HttpStatusService.DefaultPort);
+            byte[] req = new byte[] { (byte)'G', (byte)'E', (byte)'T', (byte)' ', (byte)'/', (byte)' ', (byte)'H', (byte)'T', (byte)'T', (byte)'P',
+                (byte)'/', (byte)'1', (byte)'.', (byte)'0', 13, 10, 13, 10 };
+            b.S.A.Send(h, req, 0, req.Length);
+            byte[] page = new byte[8192];
+            int got = 0;
+            bool eof = false;
+            for (int step = 0; step < 20000 && !eof; step++)
+            {
+                int r = b.S.A.Receive(h, page, got, page.Length - got);
+                if (r < 0) eof = true;
+                else got += r;
+                b.Step();
+            }
+            Check.True(eof, "server closed after the page");
+            string text = "";
+            for (int i = 0; i < got; i++) text = text + ((char)page[i]).ToString();
+            Check.True(text.IndexOf("HTTP/1.0 200 OK") == 0, "status line: " + text);
+            Check.True(text.IndexOf("ESTABLISHED") > 0, "connection table shows our connection");
+            Check.True(text.IndexOf("10.0.0.1:") > 0, "remote address");
+            Check.True(text.IndexOf("listeners: 7") > 0, "listeners");
+            Check.True(text.IndexOf("interface: rx") > 0, "interface counters");
+            Check.Equal(1L, b.Http.PagesServed, "one page");
+            b.S.A.Close(h);
+        }
+    }
+}

@@ -1,0 +1,223 @@
+using NanoTcp.Tcp;
+
+namespace NanoTcp.Services
+{
+    /// <summary>
+    /// Common shape of the built-in TCP services: one listener, up to N connections accepted into
+    /// fixed slots, <see cref="Poll"/> after every interface poll. Slots whose connection ended are
+    /// released (Close) so the stack can reuse them. Subclasses serve one connection per call.
+    /// </summary>
+    public abstract class TcpService
+    {
+        protected readonly TcpStack Tcp;
+        private readonly int[] _handles;
+        private readonly int _listener;
+        private readonly int _port;
+
+        protected TcpService(TcpStack tcp, int port, int maxConnections)
+        {
+            Tcp = tcp;
+            _port = port;
+            _handles = new int[maxConnections < 1 ? 1 : maxConnections];
+            for (int i = 0; i < _handles.Length; i++)
+            {
+                _handles[i] = -1;
+            }
+            _listener = tcp.Listen(port);
+        }
+
+        /// <summary>False when the port was taken or no listener slot was free.</summary>
+        public bool IsRunning { get { return _listener >= 0; } }
+        public int Port { get { return _port; } }
+        public long ConnectionsServed;
+
+        public void Poll(long nowMs)
+        {
+            if (_listener < 0)
+            {
+                return;
+            }
+            for (int i = 0; i < _handles.Length; i++)
+            {
+                if (_handles[i] < 0)
+                {
+                    int h = Tcp.Accept(_listener);
+                    if (h < 0)
+                    {
+                        break;
+                    }
+                    _handles[i] = h;
+                    ConnectionsServed++;
+                    Opened(i, nowMs);
+                }
+            }
+            for (int i = 0; i < _handles.Length; i++)
+            {
+                int h = _handles[i];
+                if (h < 0)
+                {
+                    continue;
+                }
+                if ((Tcp.GetEvents(h) & TcpEvents.Closed) != 0)
+                {
+                    Tcp.Close(h); // releases the handle; the reason was traced by the stack
+                    _handles[i] = -1;
+                    continue;
+                }
+                if (Serve(i, h, nowMs))
+                {
+                    Tcp.Close(h); // FIN after whatever is queued; the stack finishes the close
+                    _handles[i] = -1;
+                }
+            }
+        }
+
+        /// <summary>A connection was accepted into slot.</summary>
+        protected virtual void Opened(int slot, long nowMs)
+        {
+        }
+
+        /// <summary>Moves data for one connection; returns true when the service is done with it (it is then closed).</summary>
+        protected abstract bool Serve(int slot, int handle, long nowMs);
+    }
+
+    /// <summary>Echo (RFC 862, port 7): everything received is sent back; closes after the client does.</summary>
+    public sealed class TcpEchoService : TcpService
+    {
+        public const int DefaultPort = 7;
+        private readonly byte[] _buffer = new byte[512];
+
+        public TcpEchoService(TcpStack tcp, int port, int maxConnections) : base(tcp, port, maxConnections)
+        {
+        }
+
+        public long BytesEchoed;
+
+        protected override bool Serve(int slot, int handle, long nowMs)
+        {
+            while (true)
+            {
+                // Take only what can be sent back: the rest waits in the receive ring (flow control).
+                int room = Tcp.SendSpace(handle);
+                int n = room < _buffer.Length ? room : _buffer.Length;
+                if (n <= 0)
+                {
+                    return false;
+                }
+                int got = Tcp.Receive(handle, _buffer, 0, n);
+                if (got < 0)
+                {
+                    return true;
+                }
+                if (got == 0)
+                {
+                    return false;
+                }
+                Tcp.Send(handle, _buffer, 0, got);
+                BytesEchoed += got;
+            }
+        }
+    }
+
+    /// <summary>Discard (RFC 863, port 9): reads and drops everything; closes after the client does.</summary>
+    public sealed class TcpDiscardService : TcpService
+    {
+        public const int DefaultPort = 9;
+        private readonly byte[] _buffer = new byte[512];
+
+        public TcpDiscardService(TcpStack tcp, int port, int maxConnections) : base(tcp, port, maxConnections)
+        {
+        }
+
+        public long BytesDiscarded;
+
+        protected override bool Serve(int slot, int handle, long nowMs)
+        {
+            while (true)
+            {
+                int got = Tcp.Receive(handle, _buffer, 0, _buffer.Length);
+                if (got < 0)
+                {
+                    return true;
+                }
+                if (got == 0)
+                {
+                    return false;
+                }
+                BytesDiscarded += got;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Character generator (RFC 864, port 19): lines of 72 printable characters, each line starting
+    /// one character later in the 95-character cycle, sent as fast as the window allows; input is
+    /// discarded; closes when the client closes.
+    /// </summary>
+    public sealed class TcpChargenService : TcpService
+    {
+        public const int DefaultPort = 19;
+        private const int LineLength = 74; // 72 characters + CR LF
+        private readonly byte[] _buffer = new byte[512];
+        private readonly long[] _position;
+
+        public TcpChargenService(TcpStack tcp, int port, int maxConnections) : base(tcp, port, maxConnections)
+        {
+            _position = new long[maxConnections < 1 ? 1 : maxConnections];
+        }
+
+        public long BytesSent;
+
+        protected override void Opened(int slot, long nowMs)
+        {
+            _position[slot] = 0;
+        }
+
+        /// <summary>The character at position pos of the chargen stream.</summary>
+        public static byte CharAt(long pos)
+        {
+            long line = pos / LineLength;
+            int col = (int)(pos % LineLength);
+            if (col == 72) return 13;
+            if (col == 73) return 10;
+            return (byte)(32 + (int)((line + col + 1) % 95)); // line 0 starts with "!", as in RFC 864
+        }
+
+        protected override bool Serve(int slot, int handle, long nowMs)
+        {
+            while (true)
+            {
+                int got = Tcp.Receive(handle, _buffer, 0, _buffer.Length);
+                if (got < 0)
+                {
+                    return true;
+                }
+                if (got == 0)
+                {
+                    break;
+                }
+            }
+            while (true)
+            {
+                int room = Tcp.SendSpace(handle);
+                int n = room < _buffer.Length ? room : _buffer.Length;
+                if (n <= 0)
+                {
+                    return false;
+                }
+                long pos = _position[slot];
+                for (int i = 0; i < n; i++)
+                {
+                    _buffer[i] = CharAt(pos + i);
+                }
+                int sent = Tcp.Send(handle, _buffer, 0, n);
+                if (sent <= 0)
+                {
+                    return false;
+                }
+                _position[slot] = pos + sent;
+                BytesSent += sent;
+            }
+        }
+    }
+}
