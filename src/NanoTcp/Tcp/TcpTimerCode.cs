@@ -36,5 +36,11 @@ namespace NanoTcp.Tcp
         }
 
         public static int NameCount { get { return Names.Length; } }
+
+        /// <summary>True when Value is a duration in ms (false: an attempt count or a sequence number).</summary>
+        public static bool ValueIsMilliseconds(int code)
+        {
+            return code != Keepalive && code != FastRetransmit && code != GiveUp;
+        }
     }
 }

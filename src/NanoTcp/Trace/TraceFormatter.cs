@@ -91,7 +91,11 @@ namespace NanoTcp.Trace
                     break;
                 case TraceKind.TcpTimer:
                     AppendConnection(e, line);
-                    line.Append("timer ").Append((long)e.Code).Append(' ').Append(e.Value).Append(" ms");
+                    line.Append("timer ").Append(TcpTimerCode.Name(e.Code)).Append(' ').Append(e.Value);
+                    if (TcpTimerCode.ValueIsMilliseconds(e.Code))
+                    {
+                        line.Append(" ms");
+                    }
                     break;
                 case TraceKind.Driver:
                     line.Append("driver ").Append((long)e.Code).Append(' ').Append(e.Value);
