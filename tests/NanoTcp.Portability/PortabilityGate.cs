@@ -127,6 +127,16 @@ public sealed class PortabilityGate
         ["System.Threading.Monitor::Enter(System.Object, System.Boolean&)"] = new[] { "System.Object" },
     };
 
+    // Types the .NET build's compiler lowers source constructs to, which the device build
+    // (whose mscorlib lacks them) lowers to catalogue members instead.
+    private static readonly HashSet<string> HostOnlyLoweringTypes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        // $"..." interpolation: Roslyn builds the string with this handler (and its generic
+        // AppendFormatted<T>) whenever the type exists, even at LangVersion 9; without it, it
+        // emits string.Format / string.Concat. Explicit use is banned in BannedSymbols.txt.
+        "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler",
+    };
+
     private readonly ApiCatalogue _api;
     private readonly Func<string, bool> _isProjectAssembly;
 
@@ -187,6 +197,9 @@ public sealed class PortabilityGate
             _module = module;
         }
 
+        // The method whose body is being walked (some lowerings are recognised by it).
+        private MethodDefinition _method;
+
         private ApiCatalogue Api => _gate._api;
 
         public IReadOnlyList<Offender> Execute()
@@ -222,6 +235,7 @@ public sealed class PortabilityGate
 
         private void CheckType(TypeDefinition type)
         {
+            _method = null;
             var ctx = Names.Type(type);
             if (type.HasGenericParameters)
                 Report(ctx, ctx, "generic type definition " + Names.GenericDefinition(type));
@@ -257,6 +271,7 @@ public sealed class PortabilityGate
 
         private void CheckMethod(MethodDefinition method)
         {
+            _method = method;
             var ctx = Names.Method(method);
             if (method.HasGenericParameters)
                 Report(ctx, ctx, "generic method definition " + Names.GenericDefinition(method));
@@ -397,7 +412,7 @@ public sealed class PortabilityGate
                     return;
             }
             MarkVisited(type);
-            if (IsOwn(type)) return;
+            if (IsOwn(type) || IsHostOnlyLowering(type)) return;
             var name = Names.Type(type);
             if (!Api.HasType(name))
                 Report(ctx, name, "type " + name + NotInApi);
@@ -435,9 +450,13 @@ public sealed class PortabilityGate
             {
                 MarkVisited(gim.ElementMethod);
                 // Empty params arrays: the .NET build passes Array.Empty<T>(), the device
-                // build (no Array.Empty in mscorlib) allocates new T[0]. Ban explicit
-                // Array.Empty<T>() calls in BannedSymbols.txt instead.
+                // build (no Array.Empty in mscorlib) allocates new T[0]. Explicit
+                // Array.Empty<T>() calls are banned in BannedSymbols.txt instead.
                 if (IsArrayEmpty(gim)) return;
+                // Field-like events: the compiler-generated add_/remove_ accessors use
+                // Interlocked.CompareExchange<T> when it exists, else Delegate.Combine/Remove.
+                if (IsEventAccessorCompareExchange(_method, gim)) return;
+                if (IsHostOnlyLowering(gim.DeclaringType)) return;
                 var subject = Names.Member(gim);
                 Report(ctx, subject, "generic method instantiation " + subject);
                 CheckTypeUse(ctx, gim.DeclaringType);
@@ -457,7 +476,7 @@ public sealed class PortabilityGate
                 return;
             }
             MarkVisited(declaring);
-            if (IsOwn(declaring)) return;
+            if (IsOwn(declaring) || IsHostOnlyLowering(declaring)) return;
 
             var typeName = Names.Type(declaring);
             // Constructors of compiler-synthesized attributes (see CheckAttributes).
@@ -503,6 +522,16 @@ public sealed class PortabilityGate
             var overloads = Api.MethodsNamed(typeName, memberName).Select(m => m.Signature).Distinct().Take(6).ToList();
             return overloads.Count == 0 ? "" : "; nanoFramework has " + string.Join(", ", overloads);
         }
+
+        private static bool IsEventAccessorCompareExchange(MethodDefinition inMethod, GenericInstanceMethod gim) =>
+            inMethod != null
+            && (inMethod.IsAddOn || inMethod.IsRemoveOn)
+            && inMethod.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.CompilerGeneratedAttribute")
+            && gim.Name == "CompareExchange"
+            && Names.Type(gim.DeclaringType) == "System.Threading.Interlocked";
+
+        private bool IsHostOnlyLowering(TypeReference type) =>
+            !IsOwn(type) && HostOnlyLoweringTypes.Contains(Names.Type(type));
 
         private static bool IsArrayEmpty(GenericInstanceMethod gim) =>
             gim.Name == "Empty" && gim.Parameters.Count == 0 && Names.Type(gim.DeclaringType) == "System.Array";
