@@ -22,8 +22,10 @@
 //    convert to; the device compiler may pick a different one (other return type, other
 //    rounding, boxing) and behaviour may differ. Optional parameters and interface
 //    conversions are not modelled (those cases are reported: safe side, but noisy).
-//  - A member .NET declares on a base type (e.g. Stream) that nanoFramework declares only on
-//    the derived type the code actually uses: reported although the device would compile it.
+//  - A member .NET declares on a base type that nanoFramework declares only on a derived type
+//    (AutoResetEvent.Set is EventWaitHandle::Set on .NET) is accepted when ANY catalogue type
+//    deriving from the .NET declaring type has it: the actual receiver is not in the IL.
+//    When the .NET type cannot be found by the gate's runtime, it is reported (safe side).
 //  - Framework interfaces the own types implement: members nanoFramework's interface has and
 //    .NET's lacks are not checked.
 //  - Behaviour differences of members that exist on both (formatting, culture, exceptions
@@ -39,7 +41,10 @@
 //    (LangVersion in the .csproj and the device compiler enforce those).
 //  - Source-level facts that do not reach IL: constants (int.MaxValue is inlined), nameof,
 //    #if branches the host build did not compile.
-//  - Compiler lowerings that differ between the two builds in ways not listed below.
+//  - Compiler lowerings that differ between the two builds other than those exempted below
+//    (host-only assembly attributes, compiler-synthesized attributes, lock's Monitor.Enter,
+//    $"..." handler, Array.Empty<T> for empty params, Interlocked.CompareExchange<T> in
+//    field-like event accessors). A new Roslyn may add one: it shows up as an offender.
 
 using Mono.Cecil;
 using Mono.Cecil.Cil;
@@ -491,6 +496,8 @@ public sealed class PortabilityGate
             if (LoweringEquivalents.TryGetValue(member, out var alternative)
                 && Api.FindMethod(typeName, method.Name, alternative) != null)
                 return;
+            if (DeclaredLowerOnDevice(declaring, method.Name, parameters))
+                return;
             Report(ctx, member, member + NotInApi + Hint(typeName, method.Name));
         }
 
@@ -513,6 +520,28 @@ public sealed class PortabilityGate
                 var subject = typeName + "::" + field.Name;
                 Report(ctx, subject, subject + NotInApi);
             }
+        }
+
+        /// <summary>
+        /// .NET sometimes declares a member higher up the hierarchy than nanoFramework does:
+        /// autoResetEvent.Set() compiles to EventWaitHandle::Set() on .NET (a type the device
+        /// lacks) and to AutoResetEvent::Set() on the device. The call is accepted when a
+        /// catalogue type that derives from the .NET declaring type - on .NET, as seen by the
+        /// runtime the gate runs on (the same .NET the assembly was built for) - declares the
+        /// member. The receiver may have been another subclass: an accepted over-approximation.
+        /// </summary>
+        private bool DeclaredLowerOnDevice(TypeReference declaring, string name, List<string> parameters)
+        {
+            var netDeclaring = DotNetTypes.Find(Names.Type(declaring), (declaring.Scope as AssemblyNameReference)?.Name);
+            if (netDeclaring == null) return false;
+            foreach (var t in Api.Types)
+            {
+                if (!t.Members.Any(m => m.Name == name)) continue;
+                var netType = DotNetTypes.Find(t.FullName, null);
+                if (netType == null || netType == netDeclaring || !netDeclaring.IsAssignableFrom(netType)) continue;
+                if (Api.FindMethod(t.FullName, name, parameters) != null) return true;
+            }
+            return false;
         }
 
         /// <summary>Lists what nanoFramework does have under that name, to point at the fix.</summary>
@@ -561,6 +590,29 @@ public sealed class PortabilityGate
         private void MarkVisited(MemberReference member) => _visited.Add(Key(member));
 
         private static string Key(MemberReference r) => r.FullName;
+    }
+}
+
+/// <summary>Looks .NET types up by full name in the runtime the gate runs on.</summary>
+internal static class DotNetTypes
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Type> Cache =
+        new System.Collections.Concurrent.ConcurrentDictionary<string, Type>(StringComparer.Ordinal);
+
+    public static Type Find(string fullName, string assemblyName)
+    {
+        return Cache.GetOrAdd(fullName + "|" + assemblyName, _ =>
+        {
+            try
+            {
+                return Type.GetType(fullName, throwOnError: false)
+                    ?? (assemblyName == null ? null : Type.GetType(fullName + ", " + assemblyName, throwOnError: false));
+            }
+            catch (Exception e) when (e is IOException || e is BadImageFormatException || e is ArgumentException)
+            {
+                return null;
+            }
+        });
     }
 }
 
