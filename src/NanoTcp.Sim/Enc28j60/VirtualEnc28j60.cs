@@ -144,6 +144,9 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
 
     public int PacketCount => _packetCount;
 
+    /// <summary>True while a transmission started with TXRTS has not ended (TxBusyTransactions, or a stall).</summary>
+    public bool TransmitInProgress => (_regs[M.ECON1] & 0x08) != 0;
+
     public int CurrentBank => _regs[M.ECON1] & 0x03;
 
     /// <summary>Free bytes in the receive ring (datasheet equation 7-1).</summary>

@@ -104,8 +104,15 @@ internal sealed class Enc28j60Rig
     /// <summary>Lets the driver notice the end of the last transmission (a status check).</summary>
     public void Settle()
     {
-        Clock.Advance(Options.StatusIntervalMs + 1);
-        Driver.Receive(RxBuffer, 0, RxBuffer.Length, NowMs);
+        for (int i = 0; i < 100; i++)
+        {
+            Clock.Advance(Options.StatusIntervalMs + 1);
+            Driver.Receive(RxBuffer, 0, RxBuffer.Length, NowMs);
+            if (!Chip.TransmitInProgress)
+            {
+                break;
+            }
+        }
     }
 
     public IEnumerable<string> DriverLines() =>

@@ -34,7 +34,9 @@ namespace NanoTcp.Drivers.Enc28j60
     ///                              link change, transmit end, chip sanity), or at once when
     ///                              the interrupt line is asserted with no packet pending
     /// </code>
-    /// A burst read with one EPKTCNT costs 5 transactions per frame (3, 4, 6, 7, 8).</para>
+    /// A burst read with one EPKTCNT costs 5 transactions per frame (3, 4, 6, 7, 8). An empty
+    /// poll costs nothing while the interrupt line is quiet (EPKTCNT is still read at every
+    /// status check, since PKTIF is unreliable), or steps 1-2 without an interrupt line.</para>
     ///
     /// <para><b>Transmit, SPI transactions per frame</b> (the wait for the end of frame N is
     /// done when frame N+1 is handed over, so the wire time overlaps the caller's work):
@@ -395,6 +397,13 @@ namespace NanoTcp.Drivers.Enc28j60
             {
                 if (_pending == 0)
                 {
+                    // With an interrupt line, a quiet line means nothing to read: no SPI at all.
+                    // EIR.PKTIF (which drives the line) is unreliable (errata), so EPKTCNT is
+                    // still read at every status check: no packet waits longer than StatusIntervalMs.
+                    if (_interrupt != null && !checkedNow && !_interrupt.IsAsserted)
+                    {
+                        return 0;
+                    }
                     _pending = ReadReg(R.EPKTCNT);
                     if (_pending == 0)
                     {
