@@ -553,7 +553,10 @@ namespace NanoTcp.Drivers.Enc28j60
             int mask = R.ECON1_TXRST | R.ECON1_RXRST | R.ECON1_DMAST | R.ECON1_RXEN | R.ECON1_BSEL1 | R.ECON1_BSEL0;
             if ((econ1 & mask) != expected)
             {
-                Watchdog(econ1 == 0xFF || econ1 == 0x00 ? Enc28j60ReinitReason.NotAnswering : Enc28j60ReinitReason.ConfigurationLost, nowMs);
+                // A chip that answers its revision lost its configuration (brown-out, reset glitch).
+                int rev = ReadReg(R.EREVID);
+                bool answering = rev != 0x00 && rev != 0xFF && (rev & 0xE0) == 0;
+                Watchdog(answering ? Enc28j60ReinitReason.ConfigurationLost : Enc28j60ReinitReason.NotAnswering, nowMs);
                 return false;
             }
 
@@ -614,14 +617,15 @@ namespace NanoTcp.Drivers.Enc28j60
             TraceDriver(Enc28j60TraceCode.RxOverflowRecovered, 0, nowMs);
         }
 
-        private void SetLink(bool up, bool trace)
+        /// <summary>Records the link state; bring-up reports it without counting a change.</summary>
+        private void SetLink(bool up, bool change)
         {
-            if (up == _linkUp && trace)
+            if (change)
             {
-                return;
-            }
-            if (up != _linkUp)
-            {
+                if (up == _linkUp)
+                {
+                    return;
+                }
                 _counters.LinkChanges++;
             }
             _linkUp = up;
