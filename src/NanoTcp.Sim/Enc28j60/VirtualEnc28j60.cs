@@ -922,16 +922,30 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
         return all;
     }
 
+    private static readonly uint[] CrcTable = BuildCrcTable();
+
+    private static uint[] BuildCrcTable()
+    {
+        var table = new uint[256];
+        for (uint n = 0; n < 256; n++)
+        {
+            uint c = n;
+            for (int k = 0; k < 8; k++)
+            {
+                c = (c & 1) != 0 ? (c >> 1) ^ 0xEDB88320u : c >> 1;
+            }
+            table[n] = c;
+        }
+        return table;
+    }
+
+    /// <summary>IEEE 802.3 FCS (CRC-32, reflected, stored least significant byte first).</summary>
     private static uint Crc32(byte[] data, int length)
     {
         uint crc = 0xFFFFFFFF;
         for (int i = 0; i < length; i++)
         {
-            crc ^= data[i];
-            for (int k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-            }
+            crc = CrcTable[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
         }
         return ~crc;
     }

@@ -101,13 +101,9 @@ public class VirtualEnc28j60Tests
         Assert.Equal(0x80, _chip.Peek(0, M.ECON2));
         Assert.Equal(0x3422, _chip.PeekPhy(M.PHLCON));
         Assert.Equal(0x0083, _chip.PeekPhy(M.PHID1));
-        Assert.Equal(0x06, Rcr(0x1F) == 0 ? (Bank3Revision()) : 0);
-    }
-
-    private byte Bank3Revision()
-    {
+        Assert.Equal(0x00, Rcr(M.ECON1));
         Bank(3);
-        return Rcr(M.EREVID);
+        Assert.Equal(VirtualEnc28j60.RevisionB7, Rcr(M.EREVID));
     }
 
     [Fact]
