@@ -117,6 +117,6 @@ public class Enc28j60BringUpTests
         Assert.Equal("enc28j60 revision B7", Enc28j60TraceNames.Format((int)Enc28j60TraceCode.Revision, 6));
         Assert.Equal("enc28j60 reinit (bad-next-pointer)", Enc28j60TraceNames.Format((int)Enc28j60TraceCode.Reinit, (int)Enc28j60ReinitReason.BadNextPointer));
         Assert.Equal("enc28j60 rx-overflow recovered", Enc28j60TraceNames.Format((int)Enc28j60TraceCode.RxOverflowRecovered, 0));
-        Assert.Equal("link up", Enc28j60TraceNames.Format((int)Enc28j60TraceCode.LinkUp, 0));
+        Assert.Equal("enc28j60 phy link up", Enc28j60TraceNames.Format((int)Enc28j60TraceCode.LinkUp, 0));
     }
 }

@@ -346,7 +346,7 @@ public class Enc28j60RecoveryTests
         Assert.True(rig.Driver.LinkUp);
         Assert.Equal(2, rig.Driver.Counters.LinkChanges);
         var lines = rig.DriverLines().ToList();
-        Assert.Contains("link down", lines);
-        Assert.Equal("link up", lines[^1]);
+        Assert.Contains("enc28j60 phy link down", lines);
+        Assert.Equal("enc28j60 phy link up", lines[^1]);
     }
 }
