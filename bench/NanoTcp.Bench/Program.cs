@@ -8,6 +8,7 @@ public static class Program
 {
     private static readonly Dictionary<string, (string Help, Func<string[], int> Run)> Benches = new()
     {
+        ["interface"] = ("interface layer: checksum MB/s, ping and UDP echo round trips/s, footprint, allocation", InterfaceBench.Run),
         ["enc28j60"] = ("ENC28J60 driver + emulator: SPI cost per frame, transaction sequences, frames/s", Enc28j60Bench.Run),
     };
 
