@@ -50,9 +50,12 @@ namespace NanoTcp.Iface
         /// <summary>A resolved entry not confirmed for this long is forgotten.</summary>
         public int ArpExpireMs = 120000;
 
-        /// <summary>UDP ports that can be bound at once, and the receive queue of each (bytes, 8 bytes overhead per datagram).</summary>
-        public int UdpBindings = 4;
-        public int UdpQueueBytes = 1024;
+        /// <summary>
+        /// UDP ports that can be bound at once, and the receive queue of each (bytes, 8 bytes
+        /// overhead per datagram). The default queue holds one largest datagram (1472 + 8).
+        /// </summary>
+        public int UdpBindings = 2;
+        public int UdpQueueBytes = 1536;
 
         /// <summary>Most frames taken from the device in one Poll (bounds the time one Poll takes).</summary>
         public int RxFramesPerPoll = 8;

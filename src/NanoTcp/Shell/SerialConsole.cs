@@ -23,6 +23,7 @@ namespace NanoTcp.Shell
         private readonly ICommandSet[] _sets = new ICommandSet[MaxSets];
         private static readonly byte[] Newline = { (byte)'\r', (byte)'\n' };
         private static readonly byte[] Erase = { 8, (byte)' ', 8 };
+        private static readonly char[] Space = { ' ' };
         private int _setCount;
         private int _length;
         private bool _lastWasCr;
@@ -192,7 +193,7 @@ namespace NanoTcp.Shell
         /// <summary>Splits on spaces, dropping empty words.</summary>
         private static string[] Split(string line)
         {
-            string[] raw = line.Trim().Split(' ');
+            string[] raw = line.Trim().Split(Space);
             int count = 0;
             for (int i = 0; i < raw.Length; i++)
             {

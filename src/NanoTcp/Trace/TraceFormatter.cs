@@ -1,3 +1,4 @@
+using NanoTcp.Drivers.Enc28j60;
 using NanoTcp.Iface;
 using NanoTcp.Tcp;
 using NanoTcp.Wire;
@@ -98,7 +99,8 @@ namespace NanoTcp.Trace
                     }
                     break;
                 case TraceKind.Driver:
-                    line.Append("driver ").Append((long)e.Code).Append(' ').Append(e.Value);
+                    // Rare events (bring-up, recovery): a composed string is fine here.
+                    line.Append(Enc28j60TraceNames.Format(e.Code, e.Value));
                     break;
                 default:
                     line.Append("event ").Append((long)e.Kind);

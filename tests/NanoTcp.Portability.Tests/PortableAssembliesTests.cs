@@ -1,0 +1,33 @@
+using System.Reflection;
+using Xunit;
+
+namespace NanoTcp.Portability.Tests;
+
+/// <summary>
+/// The gate over every assembly that must run on nanoFramework. A failure lists every
+/// offender (where it is used and which member or type), so the fix is obvious.
+/// </summary>
+public class PortableAssembliesTests
+{
+    // One line per assembly that runs on the device. Add firmware code compiled against
+    // stand-ins and the device-test assemblies here (and reference their projects).
+    private static readonly Assembly[] Portable =
+    {
+        typeof(NanoTcp.Trace.Tracer).Assembly,
+    };
+
+    public static IEnumerable<object[]> PortableNames() =>
+        Portable.Select(a => new object[] { a.GetName().Name });
+
+    [Theory]
+    [MemberData(nameof(PortableNames))]
+    public void Assembly_uses_only_the_nanoFramework_API_and_no_generics(string assemblyName)
+    {
+        var assembly = Portable.Single(a => a.GetName().Name == assemblyName);
+
+        var offenders = Gate.Instance.Check(assembly.Location);
+
+        if (offenders.Count > 0)
+            Assert.Fail(PortabilityGate.Report(assemblyName, offenders));
+    }
+}

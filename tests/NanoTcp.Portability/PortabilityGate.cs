@@ -1,0 +1,666 @@
+// The portability gate: checks a compiled assembly (built for .NET from the portable sources)
+// against the nanoFramework API catalogue, so that the host build fails where the device
+// build or the device itself would.
+//
+// WHAT IT CHECKS
+//  (a) Every reference to a type, method or field of another assembly (the framework) must
+//      be in firmware/api/*.txt. Framework types are matched by full name, whatever .NET
+//      assembly they live in (System.Math is in System.Runtime on .NET, System.Text.StringBuilder
+//      in nanoFramework.System.Text on the device). Members are looked up on the declaring type
+//      and then up its base-type chain as the catalogue gives it, by name and parameter types,
+//      accepting an overload the same source would bind to on nanoFramework (implicit numeric
+//      and reference conversions, params arrays in expanded form: .NET's
+//      string.Format(String, Object) is nanoFramework's Format(String, params Object[])).
+//      Also: overrides of framework virtual methods, attribute named arguments.
+//  (b) ANY generic: instantiations (GenericInstanceType/-Method) anywhere - signatures,
+//      locals, fields, base types, interfaces, attributes, method bodies - and generic
+//      parameters on the assembly's own types and methods. nanoFramework 1.x has no generics.
+//  The assembly's own types, and types of the project's other assemblies (NanoTcp*), are fine.
+//
+// WHAT IT DOES NOT CATCH (keep the device tests for these)
+//  - Exact overload binding: the gate accepts any nanoFramework overload that the arguments
+//    convert to; the device compiler may pick a different one (other return type, other
+//    rounding, boxing) and behaviour may differ. Optional parameters and interface
+//    conversions are not modelled (those cases are reported: safe side, but noisy).
+//  - A member .NET declares on a base type that nanoFramework declares only on a derived type
+//    (AutoResetEvent.Set is EventWaitHandle::Set on .NET) is accepted when ANY catalogue type
+//    deriving from the .NET declaring type has it: the actual receiver is not in the IL.
+//    When the .NET type cannot be found by the gate's runtime, it is reported (safe side).
+//  - Framework interfaces the own types implement: members nanoFramework's interface has and
+//    .NET's lacks are not checked.
+//  - Behaviour differences of members that exist on both (formatting, culture, exceptions
+//    thrown, rounding, string comparison) and native-only limitations: nanoFramework's
+//    Enum.ToString prints the number unless the enum's metadata is deployed, Debug.WriteLine
+//    is compiled out of Release, Double.ToString precision, DateTime resolution, ...
+//  - Reflection and late binding: names in strings, Type.GetType, Activator, dynamic.
+//  - Runtime limits: stack depth, heap size and fragmentation, GC pauses, thread count,
+//    timer resolution, performance.
+//  - IL features the nanoCLR interpreter lacks or treats differently (e.g. unsafe code and
+//    pointers, calli, multi-dimensional arrays beyond what is reported here, volatile.,
+//    tail. and other prefixes, stackalloc without Span), and C# language features above 9
+//    (LangVersion in the .csproj and the device compiler enforce those).
+//  - Source-level facts that do not reach IL: constants (int.MaxValue is inlined), nameof,
+//    #if branches the host build did not compile.
+//  - Compiler lowerings that differ between the two builds other than those exempted below
+//    (host-only assembly attributes, compiler-synthesized attributes, lock's Monitor.Enter,
+//    $"..." handler, Array.Empty<T> for empty params, Interlocked.CompareExchange<T> in
+//    field-like event accessors). A new Roslyn may add one: it shows up as an offender.
+
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+
+namespace NanoTcp.Portability;
+
+/// <summary>One reason the assembly would not run on nanoFramework.</summary>
+public sealed class Offender
+{
+    public Offender(string location, string subject, string description)
+    {
+        Location = location;
+        Subject = subject;
+        Description = description;
+    }
+
+    /// <summary>Where it is used: a type, member or "assembly X".</summary>
+    public string Location { get; }
+    /// <summary>The offending type or member, e.g. System.Math::Min(System.Int32, System.Int32).</summary>
+    public string Subject { get; }
+    public string Description { get; }
+    public string Message => Location + ": " + Description;
+
+    public override string ToString() => Message;
+}
+
+public sealed class PortabilityGate
+{
+    private const string NotInApi = " is not in the nanoFramework API (firmware/api)";
+
+    // Assembly- and module-level attributes that the .NET SDK or the compiler generate for the
+    // host build only; the nanoFramework build does not compile them from the shared sources.
+    private static readonly HashSet<string> HostOnlyAssemblyAttributes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        // Generated by the SDK from <TargetFramework>net10.0 (obj/*.AssemblyAttributes.cs);
+        // the .nfproj build stamps its own.
+        "System.Runtime.Versioning.TargetFrameworkAttribute",
+        // Generated by the SDK (GenerateAssemblyInfo) into obj/*.AssemblyInfo.cs from MSBuild
+        // properties; the .nfproj has its own AssemblyInfo.
+        "System.Reflection.AssemblyCompanyAttribute",
+        "System.Reflection.AssemblyConfigurationAttribute",
+        "System.Reflection.AssemblyFileVersionAttribute",
+        "System.Reflection.AssemblyInformationalVersionAttribute",
+        "System.Reflection.AssemblyProductAttribute",
+        "System.Reflection.AssemblyTitleAttribute",
+        "System.Reflection.AssemblyMetadataAttribute",
+        // Generated by the SDK for OS-specific target frameworks (net10.0-windows, ...).
+        "System.Runtime.Versioning.TargetPlatformAttribute",
+        "System.Runtime.Versioning.SupportedOSPlatformAttribute",
+        // Emitted by the compiler from the /debug and /optimize switches, not from source.
+        "System.Diagnostics.DebuggableAttribute",
+        // Emitted by the compiler only when the core library defines them; nanoFramework's
+        // mscorlib does not, so the device build simply omits them.
+        "System.Runtime.CompilerServices.CompilationRelaxationsAttribute",
+        "System.Runtime.CompilerServices.RuntimeCompatibilityAttribute",
+    };
+
+    // Attributes the compiler attaches on its own, anywhere in the assembly. When the core
+    // library lacks them the compiler either synthesizes a private copy into the assembly
+    // (marked Microsoft.CodeAnalysis.EmbeddedAttribute; such copies are own types and pass
+    // anyway) or, for CompilerGenerated, leaves the attribute out. Either way the device build
+    // does not depend on nanoFramework having them.
+    private static readonly HashSet<string> CompilerSynthesizedAttributes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "System.Runtime.CompilerServices.CompilerGeneratedAttribute",
+        "Microsoft.CodeAnalysis.EmbeddedAttribute",
+        "System.Runtime.CompilerServices.NullableAttribute",
+        "System.Runtime.CompilerServices.NullableContextAttribute",
+        "System.Runtime.CompilerServices.NullablePublicOnlyAttribute",
+        "System.Runtime.CompilerServices.IsReadOnlyAttribute",
+        "System.Runtime.CompilerServices.IsByRefLikeAttribute",
+        "System.Runtime.CompilerServices.IsUnmanagedAttribute",
+        "System.Runtime.CompilerServices.NativeIntegerAttribute",
+        "System.Runtime.CompilerServices.ScopedRefAttribute",
+        "System.Runtime.CompilerServices.RefSafetyRulesAttribute",
+        "System.Runtime.CompilerServices.RequiresLocationAttribute",
+        "System.Runtime.CompilerServices.ParamCollectionAttribute",
+    };
+
+    // Calls the compiler lowers differently when the core library has the newer API: the
+    // .NET build references the key, the device build emits the value (a catalogue member).
+    private static readonly Dictionary<string, string[]> LoweringEquivalents = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        // lock (x) { } uses Monitor.Enter(Object, ref Boolean) when it exists, else Enter(Object).
+        ["System.Threading.Monitor::Enter(System.Object, System.Boolean&)"] = new[] { "System.Object" },
+    };
+
+    // Types the .NET build's compiler lowers source constructs to, which the device build
+    // (whose mscorlib lacks them) lowers to catalogue members instead.
+    private static readonly HashSet<string> HostOnlyLoweringTypes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        // $"..." interpolation: Roslyn builds the string with this handler (and its generic
+        // AppendFormatted<T>) whenever the type exists, even at LangVersion 9; without it, it
+        // emits string.Format / string.Concat. Explicit use is banned in BannedSymbols.txt.
+        "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler",
+    };
+
+    private readonly ApiCatalogue _api;
+    private readonly Func<string, bool> _isProjectAssembly;
+
+    /// <param name="api">The nanoFramework API.</param>
+    /// <param name="isProjectAssembly">
+    /// Which referenced assemblies belong to the project (their types are checked when those
+    /// assemblies are gated themselves). Default: names starting with "NanoTcp".
+    /// </param>
+    public PortabilityGate(ApiCatalogue api, Func<string, bool> isProjectAssembly = null)
+    {
+        _api = api ?? throw new ArgumentNullException(nameof(api));
+        _isProjectAssembly = isProjectAssembly ?? DefaultIsProjectAssembly;
+    }
+
+    public static bool DefaultIsProjectAssembly(string assemblyName) =>
+        assemblyName.StartsWith("NanoTcp", StringComparison.Ordinal);
+
+    public IReadOnlyList<Offender> Check(string assemblyPath)
+    {
+        var resolver = new DefaultAssemblyResolver();
+        resolver.AddSearchDirectory(Path.GetDirectoryName(Path.GetFullPath(assemblyPath)));
+        using var module = ModuleDefinition.ReadModule(assemblyPath, new ReaderParameters { AssemblyResolver = resolver });
+        return Check(module);
+    }
+
+    public IReadOnlyList<Offender> Check(Stream assembly)
+    {
+        using var module = ModuleDefinition.ReadModule(assembly);
+        return Check(module);
+    }
+
+    public IReadOnlyList<Offender> Check(ModuleDefinition module) => new Run(this, module).Execute();
+
+    /// <summary>A report listing every offender, one per line, for test failures and the console.</summary>
+    public static string Report(string assemblyName, IReadOnlyList<Offender> offenders)
+    {
+        if (offenders.Count == 0) return assemblyName + ": portable (no offenders)";
+        return assemblyName + ": " + offenders.Count + " portability offender(s) - fix these members or types:"
+            + Environment.NewLine + string.Join(Environment.NewLine, offenders.Select(o => "  " + o.Message));
+    }
+
+    // ------------------------------------------------------------------------------------
+
+    /// <summary>One check of one module: walks everything, collects offenders once each.</summary>
+    private sealed class Run
+    {
+        private readonly PortabilityGate _gate;
+        private readonly ModuleDefinition _module;
+        private readonly List<Offender> _offenders = new List<Offender>();
+        private readonly HashSet<string> _reported = new HashSet<string>(StringComparer.Ordinal);
+        // Full names of the type and member references examined (or deliberately exempted),
+        // so that the final sweep over the metadata tables finds anything the walk missed.
+        private readonly HashSet<string> _visited = new HashSet<string>(StringComparer.Ordinal);
+
+        public Run(PortabilityGate gate, ModuleDefinition module)
+        {
+            _gate = gate;
+            _module = module;
+        }
+
+        // The method whose body is being walked (some lowerings are recognised by it).
+        private MethodDefinition _method;
+
+        private ApiCatalogue Api => _gate._api;
+
+        public IReadOnlyList<Offender> Execute()
+        {
+            var assemblyContext = "assembly " + _module.Assembly.Name.Name;
+            if (_module.Assembly != null)
+                CheckAttributes(assemblyContext, _module.Assembly.CustomAttributes, assemblyLevel: true);
+            CheckAttributes(assemblyContext, _module.CustomAttributes, assemblyLevel: true);
+
+            foreach (var type in _module.GetTypes())
+                CheckType(type);
+
+            // Safety net: every type and member reference in the metadata must have been seen.
+            foreach (var tr in _module.GetTypeReferences())
+                if (!_visited.Contains(Key(tr)) && !IsOwn(tr))
+                    CheckTypeUse(assemblyContext + " (metadata)", tr);
+            foreach (var mr in _module.GetMemberReferences())
+            {
+                if (_visited.Contains(Key(mr))) continue;
+                if (mr is MethodReference m) CheckMethodReference(assemblyContext + " (metadata)", m);
+                else if (mr is FieldReference f) CheckFieldReference(assemblyContext + " (metadata)", f);
+            }
+            return _offenders;
+        }
+
+        private void Report(string location, string subject, string description)
+        {
+            if (_reported.Add(location + "\n" + description))
+                _offenders.Add(new Offender(location, subject, description));
+        }
+
+        // -------------------------------------------------------------- definitions
+
+        private void CheckType(TypeDefinition type)
+        {
+            _method = null;
+            var ctx = Names.Type(type);
+            if (type.HasGenericParameters)
+                Report(ctx, ctx, "generic type definition " + Names.GenericDefinition(type));
+            if (type.BaseType != null) CheckTypeUse(ctx, type.BaseType);
+            foreach (var i in type.Interfaces)
+            {
+                CheckTypeUse(ctx, i.InterfaceType);
+                CheckAttributes(ctx, i.CustomAttributes);
+            }
+            CheckAttributes(ctx, type.CustomAttributes);
+
+            foreach (var field in type.Fields)
+            {
+                var fctx = ctx + "::" + field.Name;
+                CheckTypeUse(fctx, field.FieldType);
+                CheckAttributes(fctx, field.CustomAttributes);
+            }
+            foreach (var property in type.Properties)
+            {
+                var pctx = ctx + "::" + property.Name;
+                CheckTypeUse(pctx, property.PropertyType);
+                CheckAttributes(pctx, property.CustomAttributes);
+            }
+            foreach (var ev in type.Events)
+            {
+                var ectx = ctx + "::" + ev.Name;
+                CheckTypeUse(ectx, ev.EventType);
+                CheckAttributes(ectx, ev.CustomAttributes);
+            }
+            foreach (var method in type.Methods)
+                CheckMethod(method);
+        }
+
+        private void CheckMethod(MethodDefinition method)
+        {
+            _method = method;
+            var ctx = Names.Method(method);
+            if (method.HasGenericParameters)
+                Report(ctx, ctx, "generic method definition " + Names.GenericDefinition(method));
+            CheckTypeUse(ctx, method.ReturnType);
+            CheckAttributes(ctx, method.CustomAttributes);
+            CheckAttributes(ctx, method.MethodReturnType.CustomAttributes);
+            foreach (var p in method.Parameters)
+            {
+                CheckTypeUse(ctx, p.ParameterType);
+                CheckAttributes(ctx, p.CustomAttributes);
+            }
+            foreach (var o in method.Overrides)
+                CheckMethodReference(ctx, o);
+            CheckOverride(ctx, method);
+
+            if (!method.HasBody) return;
+            var body = method.Body;
+            foreach (var v in body.Variables)
+                CheckTypeUse(ctx, v.VariableType);
+            foreach (var h in body.ExceptionHandlers)
+                if (h.CatchType != null) CheckTypeUse(ctx, h.CatchType);
+            foreach (var instruction in body.Instructions)
+            {
+                switch (instruction.Operand)
+                {
+                    case TypeReference t: CheckTypeUse(ctx, t); break;
+                    case MethodReference m: CheckMethodReference(ctx, m); break;
+                    case FieldReference f: CheckFieldReference(ctx, f); break;
+                    case CallSite site:
+                        Report(ctx, "calli", "indirect call (calli " + site.FullName + ")" + NotInApi);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>
+        /// An override of a framework virtual method only compiles for the device when the
+        /// method exists there too (e.g. overriding Stream.ReadAsync would not).
+        /// </summary>
+        private void CheckOverride(string ctx, MethodDefinition method)
+        {
+            if (!method.IsVirtual || method.IsNewSlot) return;
+            var parameters = method.Parameters.Select(p => Names.Type(p.ParameterType)).ToList();
+            var baseRef = method.DeclaringType.BaseType;
+            for (int guard = 0; baseRef != null && guard < 64; guard++)
+            {
+                if (baseRef is GenericInstanceType) return; // reported as a generic already
+                if (!IsOwn(baseRef))
+                {
+                    var baseName = Names.Type(baseRef);
+                    if (!Api.HasType(baseName)) return; // the base type itself is reported
+                    if (Api.FindMethod(baseName, method.Name, parameters) == null)
+                    {
+                        var subject = baseName + "::" + method.Name + "(" + string.Join(", ", parameters) + ")";
+                        Report(ctx, subject, "overrides " + subject + NotInApi);
+                    }
+                    return;
+                }
+                TypeDefinition baseDef;
+                try { baseDef = baseRef.Resolve(); }
+                catch (AssemblyResolutionException) { return; }
+                if (baseDef == null) return;
+                if (baseDef.Methods.Any(m => m.Name == method.Name && m.Parameters.Count == method.Parameters.Count && m.IsVirtual))
+                    return; // overrides a project method: checked where that one is declared
+                baseRef = baseDef.BaseType;
+            }
+        }
+
+        // -------------------------------------------------------------- attributes
+
+        private void CheckAttributes(string ctx, IEnumerable<CustomAttribute> attributes, bool assemblyLevel = false)
+        {
+            foreach (var a in attributes)
+            {
+                var typeName = Names.Type(a.AttributeType);
+                if (!IsOwn(a.AttributeType)
+                    && (CompilerSynthesizedAttributes.Contains(typeName) || (assemblyLevel && HostOnlyAssemblyAttributes.Contains(typeName))))
+                {
+                    MarkVisited(a.AttributeType);
+                    MarkVisited(a.Constructor);
+                    continue;
+                }
+                CheckMethodReference(ctx, a.Constructor);
+                foreach (var arg in a.ConstructorArguments) CheckAttributeArgument(ctx, arg);
+                foreach (var named in a.Properties.Concat(a.Fields)) CheckAttributeArgument(ctx, named.Argument);
+                if (IsOwn(a.AttributeType) || !Api.HasType(typeName)) continue;
+                foreach (var p in a.Properties)
+                    if (Api.FindMethod(typeName, "set_" + p.Name, new[] { Names.Type(p.Argument.Type) }) == null)
+                        Report(ctx, typeName + "::" + p.Name, "attribute property " + typeName + "::" + p.Name + NotInApi);
+                foreach (var f in a.Fields)
+                    if (Api.FindField(typeName, f.Name) == null)
+                        Report(ctx, typeName + "::" + f.Name, "attribute field " + typeName + "::" + f.Name + NotInApi);
+            }
+        }
+
+        private void CheckAttributeArgument(string ctx, CustomAttributeArgument arg)
+        {
+            CheckTypeUse(ctx, arg.Type);
+            switch (arg.Value)
+            {
+                case TypeReference t: CheckTypeUse(ctx, t); break;                 // typeof(...)
+                case CustomAttributeArgument inner: CheckAttributeArgument(ctx, inner); break; // boxed
+                case CustomAttributeArgument[] items:
+                    foreach (var item in items) CheckAttributeArgument(ctx, item);
+                    break;
+            }
+        }
+
+        // -------------------------------------------------------------- references
+
+        /// <summary>A type used in a signature, local, operand, base list or attribute.</summary>
+        private void CheckTypeUse(string ctx, TypeReference type)
+        {
+            switch (type)
+            {
+                case null:
+                    return;
+                case GenericInstanceType git:
+                    MarkVisited(git.ElementType);
+                    Report(ctx, Names.Type(git), "generic instantiation " + Names.Type(git));
+                    return;
+                case GenericParameter:
+                    // Only occurs inside a generic definition, which is reported where defined.
+                    return;
+                case RequiredModifierType req:
+                    CheckModifier(ctx, req.ModifierType);
+                    CheckTypeUse(ctx, req.ElementType);
+                    return;
+                case OptionalModifierType opt:
+                    CheckModifier(ctx, opt.ModifierType);
+                    CheckTypeUse(ctx, opt.ElementType);
+                    return;
+                case FunctionPointerType fp:
+                    Report(ctx, fp.FullName, "function pointer type " + fp.FullName + NotInApi);
+                    return;
+                case TypeSpecification spec: // arrays, by-ref, pointers, pinned, sentinel
+                    CheckTypeUse(ctx, spec.ElementType);
+                    return;
+            }
+            MarkVisited(type);
+            if (IsOwn(type) || IsHostOnlyLowering(type)) return;
+            var name = Names.Type(type);
+            if (!Api.HasType(name))
+                Report(ctx, name, "type " + name + NotInApi);
+        }
+
+        private void CheckModifier(string ctx, TypeReference modifier)
+        {
+            // modreq/modopt name compiler attributes (IsExternalInit, IsVolatile, InAttribute).
+            if (!IsOwn(modifier) && CompilerSynthesizedAttributes.Contains(Names.Type(modifier)))
+            {
+                MarkVisited(modifier);
+                return;
+            }
+            CheckTypeUse(ctx, modifier);
+        }
+
+        /// <summary>Types in a framework member's signature: only generics matter here; a
+        /// missing signature type makes the member itself missing, which is reported.</summary>
+        private void CheckSignatureTypeForGenerics(string ctx, TypeReference type)
+        {
+            var t = type;
+            while (t is TypeSpecification spec && t is not GenericInstanceType)
+            {
+                if (spec is IModifierType mod) MarkVisited(mod.ModifierType);
+                t = spec.ElementType;
+            }
+            if (t is GenericInstanceType) CheckTypeUse(ctx, t);
+            else if (t is not GenericParameter) MarkVisited(t);
+        }
+
+        private void CheckMethodReference(string ctx, MethodReference method)
+        {
+            MarkVisited(method);
+            if (method is GenericInstanceMethod gim)
+            {
+                MarkVisited(gim.ElementMethod);
+                // Empty params arrays: the .NET build passes Array.Empty<T>(), the device
+                // build (no Array.Empty in mscorlib) allocates new T[0]. Explicit
+                // Array.Empty<T>() calls are banned in BannedSymbols.txt instead.
+                if (IsArrayEmpty(gim)) return;
+                // Field-like events: the compiler-generated add_/remove_ accessors use
+                // Interlocked.CompareExchange<T> when it exists, else Delegate.Combine/Remove.
+                if (IsEventAccessorCompareExchange(_method, gim)) return;
+                if (IsHostOnlyLowering(gim.DeclaringType)) return;
+                var subject = Names.Member(gim);
+                Report(ctx, subject, "generic method instantiation " + subject);
+                CheckTypeUse(ctx, gim.DeclaringType);
+                return;
+            }
+            if (method is MethodDefinition) return; // the assembly's own method
+            var declaring = method.DeclaringType;
+            if (declaring is GenericInstanceType)
+            {
+                CheckTypeUse(ctx, declaring);
+                return; // every member of a generic instantiation goes with it
+            }
+            if (declaring is ArrayType array)
+            {
+                // Multi-dimensional arrays are accessed through methods on the array type.
+                Report(ctx, Names.Member(method), "multi-dimensional array " + Names.Type(array) + NotInApi);
+                return;
+            }
+            MarkVisited(declaring);
+            if (IsOwn(declaring) || IsHostOnlyLowering(declaring)) return;
+
+            var typeName = Names.Type(declaring);
+            // Constructors of compiler-synthesized attributes (see CheckAttributes).
+            if (method.Name == ".ctor" && CompilerSynthesizedAttributes.Contains(typeName)) return;
+
+            CheckSignatureTypeForGenerics(ctx, method.ReturnType);
+            foreach (var p in method.Parameters) CheckSignatureTypeForGenerics(ctx, p.ParameterType);
+
+            var parameters = method.Parameters.Select(p => Names.Type(p.ParameterType)).ToList();
+            var member = Names.Member(method);
+            if (Api.FindMethod(typeName, method.Name, parameters) != null) return;
+            if (LoweringEquivalents.TryGetValue(member, out var alternative)
+                && Api.FindMethod(typeName, method.Name, alternative) != null)
+                return;
+            if (DeclaredLowerOnDevice(declaring, method.Name, parameters))
+                return;
+            Report(ctx, member, member + NotInApi + Hint(typeName, method.Name));
+        }
+
+        private void CheckFieldReference(string ctx, FieldReference field)
+        {
+            MarkVisited(field);
+            if (field is FieldDefinition) return;
+            var declaring = field.DeclaringType;
+            if (declaring is GenericInstanceType)
+            {
+                CheckTypeUse(ctx, declaring);
+                return;
+            }
+            MarkVisited(declaring);
+            if (IsOwn(declaring)) return;
+            CheckSignatureTypeForGenerics(ctx, field.FieldType);
+            var typeName = Names.Type(declaring);
+            if (Api.FindField(typeName, field.Name) == null)
+            {
+                var subject = typeName + "::" + field.Name;
+                Report(ctx, subject, subject + NotInApi);
+            }
+        }
+
+        /// <summary>
+        /// .NET sometimes declares a member higher up the hierarchy than nanoFramework does:
+        /// autoResetEvent.Set() compiles to EventWaitHandle::Set() on .NET (a type the device
+        /// lacks) and to AutoResetEvent::Set() on the device. The call is accepted when a
+        /// catalogue type that derives from the .NET declaring type - on .NET, as seen by the
+        /// runtime the gate runs on (the same .NET the assembly was built for) - declares the
+        /// member. The receiver may have been another subclass: an accepted over-approximation.
+        /// </summary>
+        private bool DeclaredLowerOnDevice(TypeReference declaring, string name, List<string> parameters)
+        {
+            var netDeclaring = DotNetTypes.Find(Names.Type(declaring), (declaring.Scope as AssemblyNameReference)?.Name);
+            if (netDeclaring == null) return false;
+            foreach (var t in Api.Types)
+            {
+                if (!t.Members.Any(m => m.Name == name)) continue;
+                var netType = DotNetTypes.Find(t.FullName, null);
+                if (netType == null || netType == netDeclaring || !netDeclaring.IsAssignableFrom(netType)) continue;
+                if (Api.FindMethod(t.FullName, name, parameters) != null) return true;
+            }
+            return false;
+        }
+
+        /// <summary>Lists what nanoFramework does have under that name, to point at the fix.</summary>
+        private string Hint(string typeName, string memberName)
+        {
+            if (!Api.HasType(typeName)) return " (no type " + typeName + " on the device)";
+            var overloads = Api.MethodsNamed(typeName, memberName).Select(m => m.Signature).Distinct().Take(6).ToList();
+            return overloads.Count == 0 ? "" : "; nanoFramework has " + string.Join(", ", overloads);
+        }
+
+        private static bool IsEventAccessorCompareExchange(MethodDefinition inMethod, GenericInstanceMethod gim) =>
+            inMethod != null
+            && (inMethod.IsAddOn || inMethod.IsRemoveOn)
+            && inMethod.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.CompilerGeneratedAttribute")
+            && gim.Name == "CompareExchange"
+            && Names.Type(gim.DeclaringType) == "System.Threading.Interlocked";
+
+        private bool IsHostOnlyLowering(TypeReference type) =>
+            !IsOwn(type) && HostOnlyLoweringTypes.Contains(Names.Type(type));
+
+        private static bool IsArrayEmpty(GenericInstanceMethod gim) =>
+            gim.Name == "Empty" && gim.Parameters.Count == 0 && Names.Type(gim.DeclaringType) == "System.Array";
+
+        // -------------------------------------------------------------- helpers
+
+        /// <summary>The assembly's own types and those of the project's other assemblies.</summary>
+        private bool IsOwn(TypeReference type)
+        {
+            switch (type.Scope)
+            {
+                case ModuleDefinition:
+                    return true;
+                case AssemblyNameReference a:
+                    return _gate._isProjectAssembly(a.Name) || a.Name == _module.Assembly?.Name.Name;
+                default:
+                    return false; // ModuleReference: another module of a multi-module assembly; not used here
+            }
+        }
+
+        private void MarkVisited(TypeReference type)
+        {
+            for (var t = type; t != null; t = t.DeclaringType)
+                _visited.Add(Key(t));
+        }
+
+        private void MarkVisited(MemberReference member) => _visited.Add(Key(member));
+
+        private static string Key(MemberReference r) => r.FullName;
+    }
+}
+
+/// <summary>Looks .NET types up by full name in the runtime the gate runs on.</summary>
+internal static class DotNetTypes
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Type> Cache =
+        new System.Collections.Concurrent.ConcurrentDictionary<string, Type>(StringComparer.Ordinal);
+
+    public static Type Find(string fullName, string assemblyName)
+    {
+        return Cache.GetOrAdd(fullName + "|" + assemblyName, _ =>
+        {
+            try
+            {
+                return Type.GetType(fullName, throwOnError: false)
+                    ?? (assemblyName == null ? null : Type.GetType(fullName + ", " + assemblyName, throwOnError: false));
+            }
+            catch (Exception e) when (e is IOException || e is BadImageFormatException || e is ArgumentException)
+            {
+                return null;
+            }
+        });
+    }
+}
+
+/// <summary>Names in the catalogue's spelling (nested types with '.', arrays "[]", by-ref "&").</summary>
+public static class Names
+{
+    public static string Type(TypeReference type)
+    {
+        switch (type)
+        {
+            case GenericInstanceType git:
+                return Type(git.ElementType) + "<" + string.Join(",", git.GenericArguments.Select(Type)) + ">";
+            case GenericParameter gp:
+                return gp.Name;
+            case ArrayType array:
+                return Type(array.ElementType) + (array.IsVector ? "[]" : "[" + new string(',', array.Rank - 1) + "]");
+            case ByReferenceType byRef:
+                return Type(byRef.ElementType) + "&";
+            case PointerType pointer:
+                return Type(pointer.ElementType) + "*";
+            case IModifierType modifier: // modreq/modopt do not change which member it is
+                return Type(modifier.ElementType);
+            case PinnedType pinned:
+                return Type(pinned.ElementType);
+            case TypeSpecification spec:
+                return spec.FullName;
+        }
+        if (type.IsNested) return Type(type.DeclaringType) + "." + type.Name;
+        return string.IsNullOrEmpty(type.Namespace) ? type.Name : type.Namespace + "." + type.Name;
+    }
+
+    /// <summary>Declaring.Type::Name(ParamType, ...), generic arguments shown for instantiations.</summary>
+    public static string Member(MethodReference method)
+    {
+        var name = method.Name;
+        if (method is GenericInstanceMethod gim)
+        {
+            name = gim.ElementMethod.Name + "<" + string.Join(",", gim.GenericArguments.Select(Type)) + ">";
+            method = gim.ElementMethod;
+        }
+        return Type(method.DeclaringType) + "::" + name + "(" + string.Join(", ", method.Parameters.Select(p => Type(p.ParameterType))) + ")";
+    }
+
+    public static string Method(MethodDefinition method) => Member(method);
+
+    public static string GenericDefinition(TypeDefinition type) =>
+        Type(type) + "<" + string.Join(",", type.GenericParameters.Select(p => p.Name)) + ">";
+
+    public static string GenericDefinition(MethodDefinition method) =>
+        Type(method.DeclaringType) + "::" + method.Name + "<" + string.Join(",", method.GenericParameters.Select(p => p.Name)) + ">";
+}
