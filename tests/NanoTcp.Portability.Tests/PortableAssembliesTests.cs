@@ -14,6 +14,7 @@ public class PortableAssembliesTests
     private static readonly Assembly[] Portable =
     {
         typeof(NanoTcp.Trace.Tracer).Assembly,
+        typeof(NanoTcp.Scenarios.ScenarioRegistry).Assembly,
     };
 
     public static IEnumerable<object[]> PortableNames() =>

@@ -179,8 +179,9 @@ namespace NanoTcp.Scenarios
                 b.Step();
             }
             Check.True(eof, "server closed after the page");
-            string text = "";
-            for (int i = 0; i < got; i++) text = text + ((char)page[i]).ToString();
+            char[] chars = new char[got];
+            for (int i = 0; i < got; i++) chars[i] = (char)page[i];
+            string text = new string(chars, 0, got);
             Check.True(text.IndexOf("HTTP/1.0 200 OK") == 0, "status line: " + text);
             Check.True(text.IndexOf("ESTABLISHED") > 0, "connection table shows our connection");
             Check.True(text.IndexOf("10.0.0.1:") > 0, "remote address");
