@@ -223,7 +223,9 @@ namespace NanoTcp.Scenarios
                     return false;
                 }
                 _s.Poll();
-                _s.Advance(1000);
+                // An application reads as soon as data arrives: do not jump the clock past unread data.
+                bool busy = _s.A.ReceiveQueued(HandleA) > 0 || _s.B.ReceiveQueued(HandleB) > 0;
+                _s.Advance(busy ? 1 : 1000);
             }
             Error = "timeout: sent " + SentA.ToString() + "/" + SentB.ToString() + " received " + ReceivedB.ToString() + "/" + ReceivedA.ToString();
             return false;
