@@ -38,6 +38,11 @@ namespace NanoTcp.Scenarios
                 new FinRetransmitFinWait1(),
                 new TimeWaitRstIgnored(),
                 new TimeWaitNewSyn(),
+                new RstInEverySynchronizedState(),
+                new RetransmitGiveUpWhileClosing(),
+                new OrphanedFinWait2Timeout(),
+                new CloseDuringHandshake(),
+                new ListenerStop(),
                 // resets and RFC 5961
                 new ClosedPortRst(),
                 new ConnectRefused(),

@@ -35,6 +35,10 @@ namespace NanoTcp.Tcp
 
         /// <summary>Maximum segment lifetime. TIME-WAIT lasts 2 × MSL = 60 s by default (RFC 9293 §3.4.2).</summary>
         public int MslMs = 30000;
+        /// <summary>An orphaned FIN-WAIT-2 connection (the application has closed its handle, the peer never
+        /// sends its FIN) is released after this long (Linux tcp_fin_timeout); 0 = wait forever as RFC 9293 does.
+        /// With a handle still held (half-close), FIN-WAIT-2 waits forever.</summary>
+        public int FinWait2TimeoutMs = 60000;
         /// <summary>Delayed ACK (RFC 1122 4.2.3.2 / RFC 9293 §3.8.6.3): at most 500 ms by RFC, ≤ 200 ms here; 0 = ACK every segment.
         /// Every second segment is ACKed at once regardless.</summary>
         public int DelayedAckMs = 100;

@@ -144,6 +144,7 @@ namespace NanoTcp.Tcp
                 next = Earliest(next, c.RtxDeadline);
                 next = Earliest(next, c.DelayedAckDeadline);
                 next = Earliest(next, KeepaliveDue(c));
+                next = Earliest(next, FinWait2Deadline(c));
             }
             return next;
         }

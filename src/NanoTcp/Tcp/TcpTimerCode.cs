@@ -23,11 +23,13 @@ namespace NanoTcp.Tcp
         public const int GiveUp = 8;
         /// <summary>RTT sample taken (RFC 6298 §2): Value = sample in ms (level Segments).</summary>
         public const int RttSample = 9;
+        /// <summary>Orphaned FIN-WAIT-2 released (TcpConfig.FinWait2TimeoutMs): Value = the timeout in ms.</summary>
+        public const int FinWait2Timeout = 10;
 
         private static readonly string[] Names =
         {
             "retransmit", "persist", "delayed-ack", "keepalive", "2msl-start", "2msl-restart",
-            "2msl-expired", "fast-retransmit", "give-up", "rtt-sample",
+            "2msl-expired", "fast-retransmit", "give-up", "rtt-sample", "fin-wait-2-timeout",
         };
 
         public static string Name(int code)

@@ -22,6 +22,13 @@ namespace NanoTcp.Tcp
                 }
                 return;
             }
+            long finWait2 = FinWait2Deadline(c);
+            if (finWait2 > 0 && nowMs >= finWait2)
+            {
+                TraceTimer(c, TcpTimerCode.FinWait2Timeout, _cfg.FinWait2TimeoutMs, nowMs);
+                EnterClosed(c, TcpCloseReason.TimedOut, nowMs);
+                return;
+            }
             if (c.RtxDeadline != 0 && nowMs >= c.RtxDeadline)
             {
                 if (IsSynchronized(c.State) && c.SndWnd == 0)
@@ -96,6 +103,16 @@ namespace NanoTcp.Tcp
             c.PersistInterval = next;
             c.RtxDeadline = nowMs + next;
             TraceTimer(c, TcpTimerCode.Persist, next, nowMs);
+        }
+
+        /// <summary>When an orphaned FIN-WAIT-2 connection is released, or 0.</summary>
+        private long FinWait2Deadline(TcpConnection c)
+        {
+            if (c.State != TcpState.FinWait2 || c.AppOwned || _cfg.FinWait2TimeoutMs <= 0)
+            {
+                return 0;
+            }
+            return c.StateSinceMs + _cfg.FinWait2TimeoutMs;
         }
 
         /// <summary>When the next keepalive probe is due, or 0 (off, not established, or data in flight).</summary>

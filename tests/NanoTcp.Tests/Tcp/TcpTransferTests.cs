@@ -49,8 +49,8 @@ public class TcpTransferTests
         var c = new TcpConfig { RtoMinMs = 200 };
         var s = new TwoStacks(c, c, 7);
         var t = new BulkTransfer(s);
-        // Warm up: handshake, ARP, JIT.
-        Assert.True(t.Run(80, 256 * 1024, 600000), t.Error);
+        // Warm up to a steady state: handshake, ARP, every code path of a bulk transfer JIT-compiled and tiered up.
+        Assert.True(t.Run(80, 8L * 1024 * 1024, 24L * 3600 * 1000), t.Error);
         s.A.Close(t.HandleA);
         s.B.Close(t.HandleB);
         for (int i = 0; i < 100; i++) { s.Poll(); s.Now++; }
