@@ -68,6 +68,9 @@ namespace NanoTcp.Scenarios
                 new BacklogOverflow(),
                 new SynFloodKeepsEstablished(),
                 new TimeWaitReuse(),
+                // hostile input
+                new RandomSegmentsNeverThrow(),
+                new BlindInjectionDoesNotCorrupt(),
                 // two stacks over a link
                 new TwoStacksCleanTransfer(),
                 new TwoStacksLossyTransfer(),

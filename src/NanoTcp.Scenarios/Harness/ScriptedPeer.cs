@@ -158,7 +158,9 @@ namespace NanoTcp.Scenarios
             }
             int len = TcpPacket.HeaderLength + opt + dataLength;
             TcpPacket.WriteChecksum(_in, 0, len, source, StackIp);
-            return Stack.Input(source, StackIp, _in, 0, len, Now);
+            DropReason r = Stack.Input(source, StackIp, _in, 0, len, Now);
+            AssertInvariants();
+            return r;
         }
 
         // ---- expecting ----
@@ -230,6 +232,17 @@ namespace NanoTcp.Scenarios
             }
             Now = t;
             Stack.Poll(Now);
+            AssertInvariants();
+        }
+
+        /// <summary>Fails the scenario when the stack's sequence variables or rings are inconsistent.</summary>
+        public void AssertInvariants()
+        {
+            string bad = Stack.CheckInvariants();
+            if (bad != null)
+            {
+                Check.Fail("invariant broken at t=" + Now.ToString() + ": " + bad + Trace.Tail(10));
+            }
         }
 
         public void Advance(long ms)

@@ -223,6 +223,16 @@ namespace NanoTcp.Scenarios
                     return false;
                 }
                 _s.Poll();
+                if ((Steps & 255) == 0)
+                {
+                    string bad = _s.A.CheckInvariants();
+                    if (bad == null) bad = _s.B.CheckInvariants();
+                    if (bad != null)
+                    {
+                        Error = "invariant: " + bad;
+                        return false;
+                    }
+                }
                 // An application reads as soon as data arrives: do not jump the clock past unread data.
                 bool busy = _s.A.ReceiveQueued(HandleA) > 0 || _s.B.ReceiveQueued(HandleB) > 0;
                 _s.Advance(busy ? 1 : 1000);
