@@ -101,46 +101,17 @@ namespace NanoTcp.Services
             page.Clear();
             page.Append("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n");
             page.Append("NanoTcp status at ").Append(nowMs).Append(" ms\r\n\r\n");
-            page.Append("tcp  state         local                 remote                 rto  srtt  sendq  recvq  segs in/out  retrans\r\n");
+            page.Append(TcpStatusText.Header).Append("\r\n");
             for (int i = 0; i < Tcp.ConnectionSlots; i++)
             {
-                TcpConnection c = Tcp.ConnectionAt(i);
-                page.Append('#');
-                AppendLeft(page, i, 4);
-                if (!c.IsInUse)
-                {
-                    page.Append("free\r\n");
-                    continue;
-                }
-                page.AppendLeft(TcpStates.Name(c.CurrentState), 13).Append(' ');
-                AppendEndpoint(page, c.LocalAddress, c.LocalPortNumber);
-                AppendEndpoint(page, c.RemoteAddress, c.RemotePortNumber);
-                page.AppendPadded(c.RtoMs, 5, ' ').AppendPadded(c.SrttMs, 6, ' ');
-                page.AppendPadded(c.SendQueued, 7, ' ').AppendPadded(c.ReceiveQueued, 7, ' ');
-                page.AppendPadded(c.SegmentsIn, 8, ' ').Append('/');
-                AppendLeft(page, c.SegmentsOut, 6);
-                page.AppendPadded(c.Retransmits, 5, ' ');
-                if (c.Reason != TcpCloseReason.None)
-                {
-                    page.Append("  (").Append(TcpCloseReasons.Name(c.Reason)).Append(')');
-                }
+                TcpStatusText.AppendConnection(page, Tcp, i);
                 page.Append("\r\n");
             }
-            page.Append("\r\nlisteners:");
-            for (int i = 0; i < Tcp.ListenerSlots; i++)
-            {
-                TcpListener l = Tcp.ListenerAt(i);
-                if (l.IsActive)
-                {
-                    page.Append(' ').Append(l.PortNumber).Append(" (syns dropped ").Append(l.SynsDropped).Append(')');
-                }
-            }
-            page.Append("\r\ntcp: segments in ").Append(Tcp.SegmentsIn).Append(" out ").Append(Tcp.SegmentsOut)
-                .Append(", resets sent ").Append(Tcp.ResetsSent)
-                .Append(", opens active ").Append(Tcp.ActiveOpens).Append(" passive ").Append(Tcp.PassiveOpens)
-                .Append(", half-open evicted ").Append(Tcp.HalfOpenEvicted)
-                .Append(", time-wait reclaimed ").Append(Tcp.TimeWaitReclaimed)
-                .Append(", footprint ").Append(Tcp.StaticFootprintBytes).Append(" bytes\r\n");
+            page.Append("\r\n");
+            TcpStatusText.AppendListeners(page, Tcp);
+            page.Append("\r\n");
+            TcpStatusText.AppendCounters(page, Tcp);
+            page.Append("\r\n");
             Counters k = Counters;
             if (k != null)
             {
@@ -154,27 +125,6 @@ namespace NanoTcp.Services
                         page.Append("  ").AppendLeft(DropReasons.Name((DropReason)i), 24).Append(k.Drops[i]).Append("\r\n");
                     }
                 }
-            }
-        }
-
-        private static void AppendEndpoint(TextLine page, uint ip, int port)
-        {
-            int start = page.Length;
-            page.AppendIp(ip).Append(':').Append(port);
-            for (int pad = page.Length - start; pad < 22; pad++)
-            {
-                page.Append(' ');
-            }
-        }
-
-        /// <summary>A number left-aligned in width characters (TextLine.AppendLeft takes strings; this does not allocate).</summary>
-        private static void AppendLeft(TextLine page, long value, int width)
-        {
-            int start = page.Length;
-            page.Append(value);
-            for (int pad = page.Length - start; pad < width; pad++)
-            {
-                page.Append(' ');
             }
         }
     }
