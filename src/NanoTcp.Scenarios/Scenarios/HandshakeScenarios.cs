@@ -23,6 +23,8 @@ namespace NanoTcp.Scenarios
             Check.Equal(4, sa.OptionsLength, "only the MSS option");
             Check.Equal(2048, sa.Window, "window = receive ring");
             Check.True(p.Trace.Contains("tcp#0 LISTEN -> SYN-RECEIVED"), "trace LISTEN -> SYN-RECEIVED");
+            Check.True(p.Trace.Contains("tcp#0 < 192.168.1.10:40000 > 192.168.1.50:80 [S] seq=1000 ack=0 win=8192 len=0 mss=1460"), "the SYN is traced on tcp#0" + p.Trace.Tail(4));
+            Check.True(p.Trace.Contains("tcp#0 > 192.168.1.50:80 > 192.168.1.10:40000 [S.]"), "the SYN-ACK is traced on tcp#0");
             Check.Equal(-1, p.Stack.Accept(l), "nothing to accept before the third handshake");
             p.Send(TcpFlags.Ack, 1001, sa.Seq + 1, 8192);
             p.ExpectNothing("pure ACK is not answered");

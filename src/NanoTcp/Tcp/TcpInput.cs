@@ -29,8 +29,6 @@ namespace NanoTcp.Tcp
             int localPort = p.DestinationPort;
             int remotePort = p.SourcePort;
             TcpConnection c = FindConnection(destination, localPort, source, remotePort);
-            TraceSegment(c == null ? -1 : c.Index, false, source, destination, buffer, offset, length, _opts.Mss, nowMs);
-
             if (c != null && c.State == TcpState.TimeWait && p.Syn && !p.Ack && !p.Rst
                 && SeqNumber.Gt(p.SequenceNumber, c.RcvNxt) && FindListener(localPort) >= 0)
             {
@@ -38,6 +36,12 @@ namespace NanoTcp.Tcp
                 // space may open a new incarnation from TIME-WAIT.
                 EnterClosed(c, TcpCloseReason.Normal, nowMs);
                 c = null;
+            }
+            int li = c == null ? FindListener(localPort) : -1;
+            if (c != null || li < 0 || !p.Syn || p.Rst || p.Ack)
+            {
+                // A SYN that opens a connection is traced in ListenArrives, once its slot (tcp#N) is known.
+                TraceSegment(c == null ? -1 : c.Index, false, source, destination, buffer, offset, length, _opts.Mss, nowMs);
             }
             if (c != null)
             {
@@ -49,7 +53,6 @@ namespace NanoTcp.Tcp
                 }
                 return r;
             }
-            int li = FindListener(localPort);
             if (li >= 0)
             {
                 return ListenArrives(li, source, destination, p, nowMs);
@@ -101,6 +104,7 @@ namespace NanoTcp.Tcp
                 if (oldestHalfOpen == null)
                 {
                     listener.DroppedSyns++;
+                    TraceSegment(-1, false, source, destination, p.Buffer, p.Offset, p.Length, _opts.Mss, nowMs);
                     return DropReason.TcpBacklogFull;
                 }
                 _halfOpenEvicted++;
@@ -122,6 +126,7 @@ namespace NanoTcp.Tcp
                 if (victim == null)
                 {
                     listener.DroppedSyns++;
+                    TraceSegment(-1, false, source, destination, p.Buffer, p.Offset, p.Length, _opts.Mss, nowMs);
                     return DropReason.TcpTableFull;
                 }
                 _halfOpenEvicted++;
@@ -139,6 +144,7 @@ namespace NanoTcp.Tcp
             c.SndWl1 = c.Irs;
             c.SndWl2 = c.Iss;
             SetSendMss(c, _opts.Mss);
+            TraceSegment(c.Index, false, source, destination, p.Buffer, p.Offset, p.Length, _opts.Mss, nowMs);
             // Data carried by the SYN is not queued (RFC 9293 allows either): it is not acknowledged
             // and the peer sends it again after the handshake.
             _passiveOpens++;
