@@ -20,10 +20,15 @@ namespace NanoTcp.Tcp
     /// </summary>
     public sealed partial class TcpStack : ITransportLayer
     {
-        /// <summary>Rough managed size of one TcpConnection object and its two ring objects (fields + headers), for the footprint report.</summary>
-        public const int ConnectionObjectBytes = 360;
-        public const int ListenerObjectBytes = 32;
-        public const int StackObjectBytes = 256;
+        // Footprint accounting in nanoFramework's terms (the larger of the two runtimes): every object
+        // header and every field takes one 12-byte heap block; byte arrays are packed after a header.
+        // TcpConnection: header + 67 fields = 816; two RingBuffers (header + 3 fields) = 96; two byte[] headers = 24.
+        /// <summary>Per connection, besides its ring bytes.</summary>
+        public const int ConnectionObjectBytes = 936;
+        /// <summary>Per listener: header + 4 fields.</summary>
+        public const int ListenerObjectBytes = 60;
+        /// <summary>The stack object, its tables, the ISN generator and the TcpConfig object.</summary>
+        public const int StackObjectBytes = 700;
 
         private readonly TcpConfig _cfg;
         private readonly IIpv4Output _out;

@@ -71,3 +71,18 @@ public class TcpTransferTests
         Assert.Equal(0, allocated);
     }
 }
+
+public class TcpFootprintTests
+{
+    [Fact]
+    public void DefaultConfigurationFitsIn32KilobytesWithFrameBuffers()
+    {
+        var iface = new NanoTcp.Iface.NetInterface(new NanoTcp.Phy.MemoryLink().A, new NanoTcp.Iface.InterfaceConfig { Address = 0x0A000001 }, null);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var tcp = new TcpStack(new TcpConfig(), iface, null);
+        long measured = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(tcp.StaticFootprintBytes + iface.FootprintBytes <= 32 * 1024, "footprint " + (tcp.StaticFootprintBytes + iface.FootprintBytes));
+        // The estimate is not below what .NET (16-byte object headers) actually allocates.
+        Assert.True(tcp.StaticFootprintBytes >= measured, $"estimate {tcp.StaticFootprintBytes} < measured {measured}");
+    }
+}
