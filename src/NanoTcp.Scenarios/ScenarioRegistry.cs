@@ -43,6 +43,8 @@ namespace NanoTcp.Scenarios
                 new OrphanedFinWait2Timeout(),
                 new CloseDuringHandshake(),
                 new ListenerStop(),
+                new CloseWithUnreadDataResets(),
+                new FinIntoZeroWindow(),
                 // resets and RFC 5961
                 new ClosedPortRst(),
                 new ConnectRefused(),

@@ -202,3 +202,55 @@ namespace NanoTcp.Scenarios
         }
     }
 }
+
+namespace NanoTcp.Scenarios
+{
+    public sealed class CloseWithUnreadDataResets : Scenario
+    {
+        public CloseWithUnreadDataResets() : base("close-unread-data-rst", "RFC 1122 4.2.2.13: Close with unread data, or data arriving after Close, is answered with RST") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            int h = p.OpenPassive(80, 8192);
+            p.Send(TcpFlags.Ack | TcpFlags.Psh, p.PeerNxt, p.StackNxt, 8192, ScriptedPeer.Bytes(10, 0), 0);
+            p.PeerNxt += 10;
+            p.Next();
+            p.Stack.Close(h);
+            p.Expect(TcpFlags.Rst, p.StackNxt, 0);
+            Check.True(!p.Stack.ConnectionAt(0).IsInUse, "aborted");
+
+            ScriptedPeer q = new ScriptedPeer(null);
+            int g = q.OpenPassive(80, 8192);
+            q.Stack.Close(g);
+            q.Stack.Poll(0);
+            q.Expect(TcpFlags.Fin | TcpFlags.Ack, q.StackNxt, q.PeerNxt);
+            q.Send(TcpFlags.Ack | TcpFlags.Psh, q.PeerNxt, q.StackNxt + 1, 8192, ScriptedPeer.Bytes(10, 0), 0);
+            q.Expect(TcpFlags.Rst, q.StackNxt + 1, 0);
+            Check.True(!q.Stack.ConnectionAt(0).IsInUse, "data after Close: reset");
+        }
+    }
+
+    public sealed class FinIntoZeroWindow : Scenario
+    {
+        public FinIntoZeroWindow() : base("fin-zero-window", "a bare FIN into a zero window is taken (CLOSE-WAIT); the application reads the data, then EOF") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            int h = p.OpenPassive(80, 8192);
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192, ScriptedPeer.Bytes(1460, 0), 0);
+            p.PeerNxt += 1460;
+            p.Next();
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192, ScriptedPeer.Bytes(588, 0), 0);
+            p.PeerNxt += 588;
+            Check.Equal(0, p.Next().Window, "zero window");
+            p.Send(TcpFlags.Fin | TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192);
+            p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt + 1);
+            Check.Equal((int)TcpState.CloseWait, (int)p.Stack.GetState(h), "CLOSE-WAIT");
+            byte[] buf = new byte[4096];
+            Check.Equal(2048, p.Stack.Receive(h, buf, 0, 4096), "the data");
+            Check.Equal(-1, p.Stack.Receive(h, buf, 0, 4096), "then EOF");
+        }
+    }
+}

@@ -19,6 +19,8 @@ namespace NanoTcp.Tcp
         /// <summary>Listener that created it (passive open), or -1 (active open).</summary>
         internal int Listener;
         internal bool Accepted;
+        /// <summary>The application called Close: data arriving now can never be read (RFC 1122 4.2.2.13: RST).</summary>
+        internal bool Orphaned;
         internal long OpenedMs;
         internal long StateSinceMs;
 

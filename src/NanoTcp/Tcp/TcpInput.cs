@@ -202,8 +202,13 @@ namespace NanoTcp.Tcp
                 if (rcvWnd == 0 && seq == c.RcvNxt && !syn)
                 {
                     // Zero window: the text is refused but ACK and RST are still processed (RFC 9293 §3.10.7.4).
+                    // A bare FIN at RCV.NXT takes no buffer space and is taken (as Linux does): the
+                    // application reads EOF once it has drained the ring.
+                    if (dataLength > 0)
+                    {
+                        fin = false;
+                    }
                     dataLength = 0;
-                    fin = false;
                     c.AckNow = true;
                 }
                 else
@@ -528,6 +533,13 @@ namespace NanoTcp.Tcp
             DropReason result = DropReason.None;
             TcpState s = c.State;
             bool takesText = s == TcpState.Established || s == TcpState.FinWait1 || s == TcpState.FinWait2;
+            if (dataLength > 0 && takesText && c.Orphaned)
+            {
+                // Nobody will read it (RFC 1122 4.2.2.13): reset.
+                SendResetOf(c, nowMs);
+                EnterClosed(c, TcpCloseReason.Aborted, nowMs);
+                return DropReason.None;
+            }
             if (dataLength > 0 && takesText)
             {
                 int rel = SeqNumber.Diff(seq, c.RcvNxt);

@@ -219,7 +219,11 @@ namespace NanoTcp.Tcp
             }
         }
 
-        /// <summary>Shutdown and release the handle: the stack finishes the close (FIN-WAIT, TIME-WAIT) on its own.</summary>
+        /// <summary>
+        /// Shutdown and release the handle: the stack finishes the close (FIN-WAIT, TIME-WAIT) on its own.
+        /// With received data still unread the connection is aborted instead (RST, RFC 1122 4.2.2.13),
+        /// and data arriving after Close is answered with RST the same way.
+        /// </summary>
         public void Close(int handle)
         {
             TcpConnection c = Owned(handle);
@@ -227,8 +231,15 @@ namespace NanoTcp.Tcp
             {
                 return;
             }
+            if (c.Rx.Count > 0 && IsSynchronized(c.State) && c.State != TcpState.TimeWait)
+            {
+                // RFC 1122 4.2.2.13: closing with received data unread tells the peer that data was lost.
+                Abort(handle);
+                return;
+            }
             Shutdown(handle);
             c.AppOwned = false;
+            c.Orphaned = true;
             if (c.State == TcpState.Closed)
             {
                 c.InUse = false;

@@ -22,9 +22,9 @@ namespace NanoTcp.Tcp
     {
         // Footprint accounting in nanoFramework's terms (the larger of the two runtimes): every object
         // header and every field takes one 12-byte heap block; byte arrays are packed after a header.
-        // TcpConnection: header + 67 fields = 816; two RingBuffers (header + 3 fields) = 96; two byte[] headers = 24.
+        // TcpConnection: header + 68 fields = 828; two RingBuffers (header + 3 fields) = 96; two byte[] headers = 24.
         /// <summary>Per connection, besides its ring bytes.</summary>
-        public const int ConnectionObjectBytes = 936;
+        public const int ConnectionObjectBytes = 948;
         /// <summary>Per listener: header + 4 fields.</summary>
         public const int ListenerObjectBytes = 60;
         /// <summary>The stack object, its tables, the ISN generator and the TcpConfig object.</summary>
@@ -200,6 +200,7 @@ namespace NanoTcp.Tcp
             c.AppOwned = false;
             c.Listener = -1;
             c.Accepted = false;
+            c.Orphaned = false;
             c.OpenedMs = nowMs;
             c.StateSinceMs = nowMs;
             c.State = TcpState.Closed;
