@@ -66,6 +66,7 @@ namespace NanoTcp.Scenarios
                 // flow control
                 new ReceiveWindowFillsAndUpdates(),
                 new ReceiverSwsAvoidance(),
+                new SenderSwsOverride(),
                 // tables
                 new BacklogOverflow(),
                 new SynFloodKeepsEstablished(),

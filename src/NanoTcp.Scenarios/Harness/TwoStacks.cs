@@ -227,6 +227,8 @@ namespace NanoTcp.Scenarios
                 {
                     string bad = _s.A.CheckInvariants();
                     if (bad == null) bad = _s.B.CheckInvariants();
+                    if (bad == null) bad = CrossCheck(_s.A.GetConnection(HandleA), _s.B.GetConnection(HandleB));
+                    if (bad == null) bad = CrossCheck(_s.B.GetConnection(HandleB), _s.A.GetConnection(HandleA));
                     if (bad != null)
                     {
                         Error = "invariant: " + bad;
@@ -239,6 +241,20 @@ namespace NanoTcp.Scenarios
             }
             Error = "timeout: sent " + SentA.ToString() + "/" + SentB.ToString() + " received " + ReceivedB.ToString() + "/" + ReceivedA.ToString();
             return false;
+        }
+
+        /// <summary>Nobody can have received more than the other side ever sent.</summary>
+        private static string CrossCheck(TcpConnection receiver, TcpConnection sender)
+        {
+            if (receiver == null || sender == null || receiver.CurrentState == TcpState.Closed || sender.CurrentState == TcpState.Closed)
+            {
+                return null;
+            }
+            if (SeqNumber.Gt(receiver.ReceiveNext, sender.SendMaximum))
+            {
+                return "RCV.NXT " + receiver.ReceiveNext.ToString() + " beyond the sender's SND.MAX " + sender.SendMaximum.ToString();
+            }
+            return null;
         }
 
         private long Feed(TcpStack stack, int handle, long sent, long total, int dir)

@@ -69,3 +69,34 @@ namespace NanoTcp.Scenarios
         }
     }
 }
+
+namespace NanoTcp.Scenarios
+{
+    public sealed class SenderSwsOverride : Scenario
+    {
+        public SenderSwsOverride() : base("sender-sws-override", "a small offered window is not used at once (sender SWS), but the override timer sends into it, so a lost window update cannot stall the connection") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            int h = p.OpenPassive(80, 8192);
+            p.Stack.Send(h, ScriptedPeer.Bytes(1460, 0), 0, 1460);
+            p.Stack.Poll(0);
+            p.Next();
+            // All acknowledged, but the peer offers only 100 bytes (its window update will be lost).
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 1460, 100);
+            p.StackNxt += 1460;
+            p.Stack.Send(h, ScriptedPeer.Bytes(2000, 0), 0, 2000);
+            p.Stack.Poll(0);
+            p.ExpectNothing("100 bytes is a silly window (max window 8192)");
+            p.AdvanceTo(999);
+            p.ExpectNothing("before the override timer");
+            p.AdvanceTo(1000);
+            SentSegment s = p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            Check.Equal(100, s.PayloadLength, "the override timer fills the small window");
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 100, 8192);
+            SentSegment more = p.Next();
+            Check.Equal(1460, more.PayloadLength, "full segments again once the window is back");
+        }
+    }
+}

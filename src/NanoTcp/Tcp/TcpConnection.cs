@@ -143,6 +143,8 @@ namespace NanoTcp.Tcp
         public uint InitialSendSequence { get { return Iss; } }
         public uint SendUnacknowledged { get { return SndUna; } }
         public uint SendNext { get { return SndNxt; } }
+        /// <summary>Highest sequence number sent + 1 (SND.NXT rewinds while retransmitting; this does not).</summary>
+        public uint SendMaximum { get { return SndMax; } }
         public uint ReceiveNext { get { return RcvNxt; } }
         /// <summary>The window we last advertised.</summary>
         public int ReceiveWindow { get { return (int)(RcvAdvRight - RcvNxt); } }

@@ -117,8 +117,9 @@ namespace NanoTcp.Tcp
             {
                 SendAck(c, nowMs);
             }
-            // Persist (RFC 9293 §3.8.6.1): the peer's window is zero, data waits, nothing is in flight.
-            if (c.SndWnd == 0 && c.RtxDeadline == 0 && (pending > 0 || finToSend) && c.SndUna == c.SndMax)
+            // Persist (RFC 9293 §3.8.6.1): data waits, nothing is in flight, so nothing will bring an ACK:
+            // the window is zero (probe) or too small for SWS avoidance (override timeout).
+            if (!sent && c.RtxDeadline == 0 && (pending > 0 || finToSend) && c.SndUna == c.SndMax)
             {
                 if (c.PersistInterval == 0)
                 {
@@ -191,12 +192,14 @@ namespace NanoTcp.Tcp
             c.RttTiming = false; // Karn
             c.FastRetransmitCount++;
             TraceTimer(c, TcpTimerCode.FastRetransmit, c.SndUna, nowMs);
+            // Only what was sent before (up to SND.MAX): new data would overrun the peer's window.
             int offset = SeqNumber.Diff(c.SndUna, c.TxStartSeq);
-            int len = c.Tx.Count - offset;
-            if (len > c.SndMss) len = c.SndMss;
-            if (len < 0) len = 0;
             uint finSeq = c.TxStartSeq + (uint)c.Tx.Count;
-            bool fin = c.FinQueued && len == c.Tx.Count - offset && SeqNumber.Lt(finSeq, c.SndMax);
+            bool finSent = c.FinQueued && SeqNumber.Lt(finSeq, c.SndMax);
+            int sentData = SeqNumber.Diff(c.SndMax, c.SndUna) - (finSent ? 1 : 0);
+            int len = sentData < c.SndMss ? sentData : c.SndMss;
+            if (len < 0) len = 0;
+            bool fin = finSent && len == sentData;
             if (len == 0 && !fin)
             {
                 return;

@@ -31,7 +31,9 @@ namespace NanoTcp.Tcp
             }
             if (c.RtxDeadline != 0 && nowMs >= c.RtxDeadline)
             {
-                if (IsSynchronized(c.State) && c.SndWnd == 0)
+                // Nothing in flight means this was the persist timer (zero or too-small window); a probe
+                // in flight into a still-zero window is re-probed, not counted as a retransmission.
+                if (IsSynchronized(c.State) && (c.SndWnd == 0 || c.SndUna == c.SndMax))
                 {
                     PersistTimeout(c, nowMs);
                 }
@@ -89,8 +91,12 @@ namespace NanoTcp.Tcp
             TraceTimer(c, TcpTimerCode.Retransmit, c.Rto, nowMs);
         }
 
-        /// <summary>RFC 9293 §3.8.6.1 / RFC 1122 4.2.2.17: probe a zero window with one octet, backing off;
-        /// the connection is kept open while the peer answers.</summary>
+        /// <summary>
+        /// RFC 9293 §3.8.6.1 / RFC 1122 4.2.2.17: probe a zero window with one octet, backing off; the
+        /// connection is kept open while the peer answers. With a small non-zero window this is the
+        /// sender SWS override timeout (RFC 1122 4.2.3.4 (d)): send what the window allows, however
+        /// small — otherwise a lost window update leaves both sides waiting for ever.
+        /// </summary>
         private void PersistTimeout(TcpConnection c, long nowMs)
         {
             c.ZeroWindowProbeCount++;
