@@ -174,10 +174,32 @@ namespace NanoTcp.Scenarios
                 Error = "listen/connect failed";
                 return false;
             }
+            // Like a real client, queue data at once (Send works in SYN-SENT): if the final ACK of
+            // the handshake is lost, the first data segment completes it.
+            SentA = Feed(_s.A, HandleA, SentA, bytesEachWay, 0);
             HandleB = _s.RunUntilAccept(listener, 120000);
             if (HandleB < 0)
             {
                 Error = "no connection accepted";
+                return false;
+            }
+            return Pump(bytesEachWay, timeoutMs);
+        }
+
+        /// <summary>Like <see cref="Run"/> on a listener B already has (listener number), for repeated connections.</summary>
+        public bool Run2(int listenerB, long bytesEachWay, long timeoutMs)
+        {
+            HandleA = _s.A.Connect(TwoStacks.AddressB, _s.B.ListenerAt(listenerB).PortNumber, 0);
+            if (HandleA < 0)
+            {
+                Error = "connect refused (no free slot)";
+                return false;
+            }
+            SentA = Feed(_s.A, HandleA, SentA, bytesEachWay, 0);
+            HandleB = _s.RunUntilAccept(listenerB, 300000);
+            if (HandleB < 0)
+            {
+                Error = "no connection accepted: A " + TcpStates.Name(_s.A.GetState(HandleA)) + " " + TcpCloseReasons.Name(_s.A.GetCloseReason(HandleA));
                 return false;
             }
             return Pump(bytesEachWay, timeoutMs);
