@@ -19,6 +19,7 @@ namespace NanoTcp.Scenarios
                 new DataInThirdHandshake(),
                 new OldDuplicateSynClient(),
                 new OldDuplicateSynServer(),
+                new IsnRfc6528(),
                 // data
                 new DataBothWays(),
                 new DelayedAck(),

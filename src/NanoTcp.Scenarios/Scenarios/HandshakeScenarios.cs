@@ -287,3 +287,25 @@ namespace NanoTcp.Scenarios
         }
     }
 }
+
+namespace NanoTcp.Scenarios
+{
+    public sealed class IsnRfc6528 : Scenario
+    {
+        public IsnRfc6528() : base("isn-rfc6528", "ISN = 250·ms + keyed hash of the 4-tuple: later incarnations of one 4-tuple move forward with the clock; other 4-tuples and other keys look unrelated") { }
+
+        public override void Run()
+        {
+            TcpIsnGenerator g = new TcpIsnGenerator(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 });
+            uint a = Wire.Ipv4Address.Make(10, 0, 0, 1);
+            uint b = Wire.Ipv4Address.Make(10, 0, 0, 2);
+            uint i0 = g.Next(a, 80, b, 40000, 1000);
+            uint i1 = g.Next(a, 80, b, 40000, 61000);
+            Check.Equal(15000000u, i1 - i0, "same 4-tuple: +250 per ms (4 µs clock)");
+            uint other = g.Next(a, 80, b, 40001, 1000);
+            Check.True(other != i0 && other - i0 != 1u && i0 - other != 1u, "a neighbouring port gives an unrelated ISN");
+            TcpIsnGenerator h = new TcpIsnGenerator(new byte[] { 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1 });
+            Check.True(h.Next(a, 80, b, 40000, 1000) != i0, "another key, another ISN");
+        }
+    }
+}

@@ -30,7 +30,8 @@ namespace NanoTcp.Tcp
         public int RtoMaxMs = 60000;
         /// <summary>Retransmissions of data or FIN before the connection is aborted (reason TimedOut).</summary>
         public int MaxRetries = 8;
-        /// <summary>Retransmissions of a SYN or SYN-ACK before giving up (RFC 1122 4.2.3.5: at least 3 minutes is suggested; 5 back-offs from 1 s is 63 s).</summary>
+        /// <summary>Retransmissions of a SYN or SYN-ACK before giving up: 5 back-offs from 1 s give up after 63 s
+        /// (RFC 1122 4.2.3.5 suggests at least 3 minutes; a lab should not wait that long — raise it if needed).</summary>
         public int MaxSynRetries = 5;
 
         /// <summary>Maximum segment lifetime. TIME-WAIT lasts 2 × MSL = 60 s by default (RFC 9293 §3.4.2).</summary>
