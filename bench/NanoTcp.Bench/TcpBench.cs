@@ -58,8 +58,9 @@ public static class TcpBench
         }
         var t = new BulkTransfer(s);
         long bytes = megabytes << 20;
+        var sw = new Stopwatch();
         long alloc0 = GC.GetAllocatedBytesForCurrentThread();
-        var sw = Stopwatch.StartNew();
+        sw.Start();
         bool ok = t.Run(80, bytes, long.MaxValue / 4);
         sw.Stop();
         long allocated = GC.GetAllocatedBytesForCurrentThread() - alloc0;
@@ -68,6 +69,6 @@ public static class TcpBench
         double mbs = 2.0 * bytes / seconds / 1e6;
         double ns = sw.Elapsed.TotalMilliseconds * 1e6 / segments;
         Console.WriteLine($"{name,-40} {(ok ? "ok" : "FAILED " + t.Error)}: {2 * megabytes} MB in {seconds:F2} s = {mbs,7:F1} MB/s, " +
-            $"{segments:N0} segments, {ns,6:F0} ns/segment, virtual {s.Now / 1000.0:F1} s, allocated {allocated:N0} bytes (setup included)");
+            $"{segments:N0} segments, {ns,6:F0} ns/segment, virtual {s.Now / 1000.0:F1} s, allocated {allocated:N0} bytes (handshake included)");
     }
 }
