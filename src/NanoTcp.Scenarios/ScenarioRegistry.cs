@@ -57,6 +57,7 @@ namespace NanoTcp.Scenarios
                 new ChallengeAckRateLimit(),
                 new ListenIgnoresRstAndRefusesAck(),
                 new SynReceivedBadAck(),
+                new ChallengeAckInSynReceived(),
                 // timers
                 new RtoBackoff(),
                 new RttEstimation(),

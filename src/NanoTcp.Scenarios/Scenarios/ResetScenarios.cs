@@ -200,3 +200,25 @@ namespace NanoTcp.Scenarios
         }
     }
 }
+
+namespace NanoTcp.Scenarios
+{
+    public sealed class ChallengeAckInSynReceived : Scenario
+    {
+        public ChallengeAckInSynReceived() : base("syn-received-challenge-ack", "an in-window RST that is not exact, in SYN-RECEIVED: challenge ACK with the full window; the half-open connection stays") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            int l = p.Stack.Listen(80);
+            p.StackPort = 80;
+            p.Send(TcpFlags.Syn, 1000, 0, 8192, null, 1460);
+            SentSegment sa = p.Next();
+            Check.Equal((int)DropReason.TcpChallengeAck, (int)p.Send(TcpFlags.Rst, 1500, 0, 0), "in-window RST");
+            SentSegment ch = p.Expect(TcpFlags.Ack, sa.Seq + 1, 1001);
+            Check.Equal(2048, ch.Window, "full window in the challenge ACK");
+            p.Send(TcpFlags.Ack, 1001, sa.Seq + 1, 8192);
+            Check.True(p.Stack.Accept(l) >= 0, "then established");
+        }
+    }
+}

@@ -139,6 +139,7 @@ namespace NanoTcp.Tcp
             c.SegmentsInCount = 1;
             c.Irs = p.SequenceNumber;
             c.RcvNxt = c.Irs + 1;
+            c.RcvAdvRight = c.RcvNxt + (uint)(c.Rx.Free > 65535 ? 65535 : c.Rx.Free);
             c.SndWnd = p.Window;
             c.SndMaxWnd = p.Window;
             c.SndWl1 = c.Irs;
@@ -404,6 +405,7 @@ namespace NanoTcp.Tcp
             }
             c.Irs = seq;
             c.RcvNxt = seq + 1;
+            c.RcvAdvRight = c.RcvNxt + (uint)(c.Rx.Free > 65535 ? 65535 : c.Rx.Free);
             SetSendMss(c, _opts.Mss);
             c.SndWl1 = seq;
             c.SndWl2 = ack;
