@@ -60,13 +60,24 @@ namespace NanoTcp.Scenarios
         public override void Run()
         {
             TwoStacks s = new TwoStacks(new TcpConfig(), new TcpConfig(), 2);
+            TraceRecorder ra = new TraceRecorder(64);
+            TraceRecorder rb = new TraceRecorder(64);
+            s.TracerA.Sink = ra;
+            s.TracerA.Level = TraceLevel.States;
+            s.TracerB.Sink = rb;
+            s.TracerB.Level = TraceLevel.States;
             // Resolve ARP first so both SYNs leave in the same poll.
             s.IfA.SendPing(TwoStacks.AddressB, 1, 1, 8, s.Now);
             for (int i = 0; i < 10; i++) { s.Poll(); s.Now++; }
             int a = s.A.Connect(TwoStacks.AddressB, 5001, 5000);
             int b = s.B.Connect(TwoStacks.AddressA, 5000, 5001);
+            // Both TCP layers emit their SYN before either interface reads the other's: the SYNs cross.
+            s.A.Poll(s.Now);
+            s.B.Poll(s.Now);
             Check.True(s.RunUntilStates(a, TcpState.Established, b, TcpState.Established, 10000), "both ESTABLISHED: A " + TcpStates.Name(s.A.GetState(a)) + ", B " + TcpStates.Name(s.B.GetState(b)));
             Check.True(s.A.GetConnection(a).Retransmits == 0, "no retransmission needed");
+            Check.True(ra.Contains("SYN-SENT -> SYN-RECEIVED") && ra.Contains("SYN-RECEIVED -> ESTABLISHED"), "A passed SYN-RECEIVED" + ra.Tail(6));
+            Check.True(rb.Contains("SYN-SENT -> SYN-RECEIVED") && rb.Contains("SYN-RECEIVED -> ESTABLISHED"), "B passed SYN-RECEIVED" + rb.Tail(6));
             BulkTransfer t = new BulkTransfer(s);
             t.HandleA = a;
             t.HandleB = b;
