@@ -3,6 +3,7 @@ using NanoTcp.Iface;
 using NanoTcp.Services;
 using NanoTcp.Sim;
 using NanoTcp.Sim.Enc28j60;
+using NanoTcp.Tcp;
 using NanoTcp.Tests.Support;
 using NanoTcp.Trace;
 using NanoTcp.Wire;
@@ -80,5 +81,53 @@ public class FullStackOverEmulatorTests
         Assert.Equal(0, b.Board.Counters.RxDropped);
         Assert.True(b.Driver.Counters.FramesIn >= 7 && b.Driver.Counters.FramesOut >= 7);
         Assert.True(b.BoardTrace.Any("link up"));
+    }
+
+    [Fact]
+    public void TcpEchoOfOneMegabyteIsByteExactThroughTheDriverAndEmulator()
+    {
+        var b = new Bench();
+        var boardTcp = new TcpStack(new TcpConfig(), b.Board, b.Board.Tracer);
+        b.Board.AttachTransport(boardTcp);
+        var pcTcp = new TcpStack(new TcpConfig { SendBufferSize = 8192, ReceiveBufferSize = 8192 }, b.Pc, b.Pc.Tracer);
+        b.Pc.AttachTransport(pcTcp);
+        var echo = new TcpEchoService(boardTcp, 7, 2);
+
+        const int total = 1 << 20;
+        var data = new byte[total];
+        new Random(28).NextBytes(data);
+        var back = new byte[total];
+        int sent = 0, received = 0;
+        int h = pcTcp.Connect(Bench.BoardIp, 7, 0);
+        Assert.True(h >= 0);
+        var chunk = new byte[4096];
+        for (int ms = 0; ms < 600_000 && received < total; ms++)
+        {
+            long now = b.Clock.NowMs;
+            b.Board.Poll(now);
+            echo.Poll(now);
+            b.Pc.Poll(now);
+            if (pcTcp.GetState(h) == TcpState.Established && sent < total)
+            {
+                sent += pcTcp.Send(h, data, sent, Math.Min(4096, total - sent));
+            }
+            int n;
+            while ((n = pcTcp.Receive(h, chunk, 0, chunk.Length)) > 0)
+            {
+                Array.Copy(chunk, 0, back, received, n);
+                received += n;
+            }
+            b.Clock.Advance(1);
+        }
+        Assert.Equal(total, received);
+        Assert.True(data.AsSpan().SequenceEqual(back), "echoed stream differs");
+        // The PC closes first (FIN), the echo service answers with its own: the PC ends in TIME-WAIT.
+        pcTcp.Shutdown(h);
+        b.Run(200, now => echo.Poll(now));
+        Assert.Equal(TcpState.TimeWait, pcTcp.GetState(h));
+        Assert.Equal(0, b.Board.Counters.RxDropped);
+        Assert.Equal(0, b.Driver.Counters.RxErrors + b.Driver.Counters.RxOverflows + b.Driver.Counters.TxFailed);
+        // Every frame of the transfer went through single RBM/WBM transfers.
+        Assert.True(b.Driver.Counters.FramesIn > 700 && b.Driver.Counters.FramesOut > 700);
     }
 }

@@ -1,6 +1,7 @@
 using NanoTcp.Iface;
 using NanoTcp.Phy;
 using NanoTcp.Services;
+using NanoTcp.Tcp;
 using NanoTcp.Tests.Support;
 using NanoTcp.Trace;
 using NanoTcp.Wire;
@@ -43,6 +44,9 @@ public class FuzzTests
         var cfg = new InterfaceConfig { Address = Host.StackIp, Gateway = Ipv4Address.Make(192, 168, 7, 1), UseDhcp = false };
         var iface = new NetInterface(link.A, cfg, new Tracer(new FormattingSink(), TraceLevel.Frames));
         var echo = new UdpEchoService(iface, 7);
+        var tcp = new TcpStack(new TcpConfig(), iface, iface.Tracer);
+        iface.AttachTransport(tcp);
+        var tcpEcho = new TcpEchoService(tcp, 7, 2);
         var seeds = SeedFrames(iface.MacAddress);
         var rand = new Random(20261121);
         var frame = new byte[1600];
@@ -59,9 +63,16 @@ public class FuzzTests
             injected++;
             iface.Poll(now);
             echo.Poll(now);
+            tcpEcho.Poll(now);
             while (link.B.Receive(rx, 0, rx.Length, now) > 0) { }
             now += rand.Next(3);
+            if ((i & 0xFFFF) == 0)
+            {
+                Assert.Null(tcp.CheckInvariants());
+            }
         }
+        Assert.Null(tcp.CheckInvariants());
+        Assert.True(tcp.SegmentsIn > 10_000, "TCP saw too little of the fuzz: " + tcp.SegmentsIn);
 
         var c = iface.Counters;
         Assert.Equal(injected, c.RxFrames);
