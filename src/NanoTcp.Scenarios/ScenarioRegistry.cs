@@ -25,6 +25,7 @@ namespace NanoTcp.Scenarios
                 new DelayedAck(),
                 new NagleHoldsSmallSegments(),
                 new OutOfOrderReassembly(),
+                new OutOfOrderFin(),
                 new DuplicateAndOverlap(),
                 new SequenceWrap(),
                 // closing

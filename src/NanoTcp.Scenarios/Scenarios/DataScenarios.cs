@@ -196,3 +196,40 @@ namespace NanoTcp.Scenarios
         }
     }
 }
+
+namespace NanoTcp.Scenarios
+{
+    public sealed class OutOfOrderFin : Scenario
+    {
+        public OutOfOrderFin() : base("out-of-order-fin", "the last segment and its FIN arrive before a hole is filled: both are kept; filling the hole delivers the data and takes the FIN (CLOSE-WAIT)") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            int h = p.OpenPassive(80, 8192);
+            byte[] data = ScriptedPeer.Bytes(600, 0);
+            uint s0 = p.PeerNxt;
+            p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack | TcpFlags.Fin, s0 + 300, p.StackNxt, 8192, data, 300, 300, 0, null);
+            p.Expect(TcpFlags.Ack, p.StackNxt, s0);
+            Check.Equal((int)TcpState.Established, (int)p.Stack.GetState(h), "FIN not taken yet");
+            p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack, s0, p.StackNxt, 8192, data, 0, 300, 0, null);
+            p.Expect(TcpFlags.Ack, p.StackNxt, s0 + 601);
+            Check.Equal((int)TcpState.CloseWait, (int)p.Stack.GetState(h), "FIN taken with the hole filled");
+            byte[] buf = new byte[1000];
+            Check.Equal(600, p.Stack.Receive(h, buf, 0, 1000), "all data");
+            Check.Equal(-1, p.Stack.Receive(h, buf, 0, 1000), "then EOF");
+
+            // A bare FIN right after an out-of-order range is kept the same way.
+            ScriptedPeer q = new ScriptedPeer(null);
+            int g = q.OpenPassive(80, 8192);
+            uint t0 = q.PeerNxt;
+            q.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack, t0 + 300, q.StackNxt, 8192, data, 300, 300, 0, null);
+            q.Next();
+            q.Send(TcpFlags.Ack | TcpFlags.Fin, t0 + 600, q.StackNxt, 8192);
+            q.Expect(TcpFlags.Ack, q.StackNxt, t0);
+            q.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack, t0, q.StackNxt, 8192, data, 0, 300, 0, null);
+            q.Expect(TcpFlags.Ack, q.StackNxt, t0 + 601);
+            Check.Equal((int)TcpState.CloseWait, (int)q.Stack.GetState(g), "bare FIN taken");
+        }
+    }
+}

@@ -65,6 +65,8 @@ namespace NanoTcp.Tcp
         internal bool OooValid;
         internal uint OooStart;
         internal uint OooEnd;
+        /// <summary>The peer's FIN came right after the out-of-order range: taken when the hole is filled.</summary>
+        internal bool OooFin;
 
         // --- RTO (RFC 6298), kept scaled like BSD: SrttX8 = 8·SRTT, RttvarX4 = 4·RTTVAR ---
         internal int SrttX8;

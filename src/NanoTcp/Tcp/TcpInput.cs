@@ -190,7 +190,10 @@ namespace NanoTcp.Tcp
             bool acceptable;
             if (segLen == 0)
             {
-                acceptable = rcvWnd == 0 ? seq == c.RcvNxt : SeqNumber.InRange(seq, c.RcvNxt, c.RcvNxt + (uint)rcvWnd);
+                // Zero-length: RCV.NXT ≤ SEG.SEQ ≤ RCV.NXT + RCV.WND. The right edge itself is accepted, as BSD
+                // and Linux do (RFC 9293 says "<"): an ACK there occupies no sequence space, and a peer whose
+                // SND.MAX sits exactly at our window edge must still be heard.
+                acceptable = rcvWnd == 0 ? seq == c.RcvNxt : SeqNumber.Le(c.RcvNxt, seq) && SeqNumber.Le(seq, c.RcvNxt + (uint)rcvWnd);
             }
             else
             {
@@ -533,6 +536,7 @@ namespace NanoTcp.Tcp
         private DropReason TextArrives(TcpConnection c, uint seq, byte[] b, int dataOffset, int dataLength, bool fin, long nowMs)
         {
             DropReason result = DropReason.None;
+            bool finFromRange = false;
             TcpState s = c.State;
             bool takesText = s == TcpState.Established || s == TcpState.FinWait1 || s == TcpState.FinWait2;
             if (dataLength > 0 && takesText && c.Orphaned)
@@ -565,7 +569,10 @@ namespace NanoTcp.Tcp
                             c.RcvNxt = c.OooEnd;
                             c.BytesInCount += more;
                         }
+                        // A FIN that followed the range is in order now.
+                        finFromRange = c.OooFin && c.RcvNxt == c.OooEnd;
                         c.OooValid = false;
+                        c.OooFin = false;
                         c.AckNow = true;
                     }
                     // Delayed ACK (RFC 9293 §3.8.6.3): every second segment at once, else after the delay.
@@ -582,10 +589,9 @@ namespace NanoTcp.Tcp
                 else
                 {
                     // Out of order: keep one range past the readable bytes; ACK at once (the duplicate ACK
-                    // drives the sender's fast retransmit). A FIN on it is dropped and comes again later.
+                    // drives the sender's fast retransmit). A FIN right after the range is remembered.
                     c.OutOfOrderCount++;
                     c.AckNow = true;
-                    fin = false;
                     uint end = seq + (uint)dataLength;
                     if (!c.OooValid || (SeqNumber.Le(seq, c.OooEnd) && SeqNumber.Ge(end, c.OooStart)))
                     {
@@ -595,20 +601,37 @@ namespace NanoTcp.Tcp
                             c.OooStart = seq;
                             c.OooEnd = end;
                             c.OooValid = true;
+                            c.OooFin = false;
                         }
                         else
                         {
                             c.OooStart = SeqNumber.Min(c.OooStart, seq);
-                            c.OooEnd = SeqNumber.Max(c.OooEnd, end);
+                            if (SeqNumber.Gt(end, c.OooEnd))
+                            {
+                                c.OooEnd = end;
+                                c.OooFin = false; // data beyond a FIN: that FIN was not the last word
+                            }
+                        }
+                        if (fin && end == c.OooEnd)
+                        {
+                            c.OooFin = true;
                         }
                     }
                     else
                     {
                         result = DropReason.TcpOutOfOrderDropped;
                     }
+                    fin = false;
                 }
             }
-            if (fin && seq + (uint)dataLength == c.RcvNxt && (takesText || s == TcpState.SynReceived))
+            else if (dataLength == 0 && fin && takesText && c.OooValid && seq == c.OooEnd)
+            {
+                // A bare FIN right after the out-of-order range.
+                c.OooFin = true;
+                c.AckNow = true;
+                fin = false;
+            }
+            if ((finFromRange || (fin && seq + (uint)dataLength == c.RcvNxt)) && (takesText || s == TcpState.SynReceived))
             {
                 c.RcvNxt++;
                 c.FinReceived = true;

@@ -35,6 +35,7 @@ namespace NanoTcp.Tcp
             if (c.SndUna != c.Iss && !finAcked && c.TxStartSeq != c.SndUna) return "send ring does not start at SND.UNA";
             if (c.Tx.Count < 0 || c.Tx.Count > c.Tx.Capacity) return "send ring count";
             if (c.Rx.Count < 0 || c.Rx.Count > c.Rx.Capacity) return "receive ring count";
+            if (c.OooFin && !c.OooValid) return "FIN kept without an out-of-order range";
             if (c.OooValid)
             {
                 if (!SeqNumber.Gt(c.OooStart, c.RcvNxt)) return "out-of-order range not past RCV.NXT";

@@ -158,10 +158,22 @@ namespace NanoTcp.Tcp
         /// A pure ACK &lt;SEQ=SND.MAX&gt;&lt;ACK=RCV.NXT&gt; with the current window. SND.MAX, not SND.NXT:
         /// while we go back to retransmit, SND.NXT lies behind what the peer has received, and an
         /// ACK carrying it would fail the peer's acceptability test and be ignored (BSD does the same).
+        /// Capped at the right edge of the peer's window, SND.UNA + SND.WND (Linux tcp_acceptable_seq),
+        /// so it never lies beyond what the peer will accept.
         /// </summary>
         private void SendAck(TcpConnection c, long nowMs)
         {
-            SendSegment(c, TcpFlags.Ack, c.SndMax, 0, 0, nowMs);
+            SendSegment(c, TcpFlags.Ack, AckSequence(c), 0, 0, nowMs);
+        }
+
+        private static uint AckSequence(TcpConnection c)
+        {
+            if (!IsSynchronized(c.State))
+            {
+                return c.SndMax;
+            }
+            uint edge = c.SndUna + (uint)c.SndWnd;
+            return SeqNumber.Lt(edge, c.SndMax) ? edge : c.SndMax;
         }
 
         /// <summary>RFC 5961 §7: challenge ACKs are rate-limited per connection (not globally: a global

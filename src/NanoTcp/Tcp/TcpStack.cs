@@ -27,9 +27,9 @@ namespace NanoTcp.Tcp
     {
         // Footprint accounting in nanoFramework's terms (the larger of the two runtimes): every object
         // header and every field takes one 12-byte heap block; byte arrays are packed after a header.
-        // TcpConnection: header + 68 fields = 828; two RingBuffers (header + 3 fields) = 96; two byte[] headers = 24.
+        // TcpConnection: header + 69 fields = 840; two RingBuffers (header + 3 fields) = 96; two byte[] headers = 24.
         /// <summary>Per connection, besides its ring bytes.</summary>
-        public const int ConnectionObjectBytes = 948;
+        public const int ConnectionObjectBytes = 960;
         /// <summary>Per listener: header + 4 fields.</summary>
         public const int ListenerObjectBytes = 60;
         /// <summary>The stack object, its tables, the ISN generator and the TcpConfig object.</summary>
@@ -232,6 +232,7 @@ namespace NanoTcp.Tcp
             c.RcvAdvRight = 0;
             c.FinReceived = false;
             c.OooValid = false;
+            c.OooFin = false;
             c.SrttX8 = 0;
             c.RttvarX4 = 0;
             c.Rto = ClampRto(_cfg.RtoInitialMs);
@@ -305,6 +306,7 @@ namespace NanoTcp.Tcp
             c.AckNow = false;
             c.Tx.Clear();
             c.OooValid = false;
+            c.OooFin = false;
             if (!c.AppOwned)
             {
                 c.InUse = false;
