@@ -28,6 +28,7 @@ namespace NanoTcp.Scenarios
                 new OutOfOrderFin(),
                 new DuplicateAndOverlap(),
                 new SequenceWrap(),
+                new AckAtWindowEdge(),
                 // closing
                 new FourWayCloseActive(),
                 new ThreeWayClose(),

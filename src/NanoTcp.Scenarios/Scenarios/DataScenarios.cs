@@ -233,3 +233,25 @@ namespace NanoTcp.Scenarios
         }
     }
 }
+
+namespace NanoTcp.Scenarios
+{
+    public sealed class AckAtWindowEdge : Scenario
+    {
+        public AckAtWindowEdge() : base("ack-at-window-edge", "a pure ACK whose sequence number is exactly RCV.NXT + RCV.WND is accepted (BSD/Linux); one beyond is refused and re-ACKed") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            int h = p.OpenPassive(80, 8192);
+            p.Stack.Send(h, ScriptedPeer.Bytes(100, 0), 0, 100);
+            p.Stack.Poll(0);
+            p.Next();
+            // The peer sent 2048 bytes we never got (lost); its ACK carries its SND.MAX, our window edge.
+            Check.Equal((int)DropReason.None, (int)p.Send(TcpFlags.Ack, p.PeerNxt + 2048, p.StackNxt + 100, 8192), "ACK at the edge");
+            Check.Equal(p.StackNxt + 100, p.Stack.GetConnection(h).SendUnacknowledged, "its ACK was processed");
+            Check.Equal((int)DropReason.TcpNotAcceptable, (int)p.Send(TcpFlags.Ack, p.PeerNxt + 2049, p.StackNxt + 100, 8192), "beyond the edge");
+            p.Expect(TcpFlags.Ack, p.StackNxt + 100, p.PeerNxt);
+        }
+    }
+}
