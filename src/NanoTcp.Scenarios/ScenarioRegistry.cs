@@ -71,6 +71,8 @@ namespace NanoTcp.Scenarios
                 new ReceiveWindowFillsAndUpdates(),
                 new ReceiverSwsAvoidance(),
                 new SenderSwsOverride(),
+                new OutOfWindowAckLimit(),
+                new FinWaitsForWindow(),
                 // tables
                 new BacklogOverflow(),
                 new SynFloodKeepsEstablished(),

@@ -100,3 +100,55 @@ namespace NanoTcp.Scenarios
         }
     }
 }
+
+namespace NanoTcp.Scenarios
+{
+    public sealed class OutOfWindowAckLimit : Scenario
+    {
+        public OutOfWindowAckLimit() : base("ack-war-limit", "bare ACKs that fail the acceptability test are answered at most every 500 ms (no ACK war); out-of-window data is always answered") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            int h = p.OpenPassive(80, 8192);
+            p.AdvanceTo(1000);
+            for (int i = 0; i < 10; i++)
+            {
+                p.Send(TcpFlags.Ack, p.PeerNxt - 1, p.StackNxt, 8192); // one below RCV.NXT: not acceptable
+            }
+            Check.Equal(1, p.Pending, "one ACK for ten bad bare ACKs");
+            p.Discard();
+            p.Send(TcpFlags.Ack, p.PeerNxt - 10, p.StackNxt, 8192, ScriptedPeer.Bytes(5, 0), 0);
+            p.Send(TcpFlags.Ack, p.PeerNxt - 10, p.StackNxt, 8192, ScriptedPeer.Bytes(5, 0), 0);
+            Check.Equal(2, p.Pending, "duplicate data is always re-ACKed");
+            p.Discard();
+            p.AdvanceTo(1500);
+            p.Send(TcpFlags.Ack, p.PeerNxt - 1, p.StackNxt, 8192);
+            Check.Equal(1, p.Pending, "the next interval allows one more");
+            Check.Equal((int)TcpState.Established, (int)p.Stack.GetState(h), "state");
+        }
+    }
+
+    public sealed class FinWaitsForWindow : Scenario
+    {
+        public FinWaitsForWindow() : base("fin-zero-window-persist", "our FIN does not go into a closed window: it goes as the persist probe, then FIN-WAIT-1 proceeds normally") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            int h = p.OpenPassive(80, 8192);
+            p.Stack.Send(h, ScriptedPeer.Bytes(100, 0), 0, 100);
+            p.Stack.Poll(0);
+            p.Next();
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 100, 0); // all taken, window now closed
+            p.StackNxt += 100;
+            p.Stack.Close(h);
+            p.Stack.Poll(0);
+            p.ExpectNothing("FIN held by the zero window");
+            p.AdvanceTo(1000);
+            p.Expect(TcpFlags.Fin | TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 1, 0);
+            Check.Equal((int)TcpState.FinWait2, (int)p.Stack.ConnectionAt(0).CurrentState, "FIN acknowledged");
+        }
+    }
+}

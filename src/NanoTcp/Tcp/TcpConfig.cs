@@ -53,6 +53,10 @@ namespace NanoTcp.Tcp
         /// <summary>Unanswered probes before the connection is aborted (reason KeepaliveTimeout).</summary>
         public int KeepaliveProbes = 9;
 
+        /// <summary>A segment without data that fails the acceptability test is answered with an ACK at most
+        /// once per this interval (Linux tcp_invalid_ratelimit): two peers that each find the other's ACKs
+        /// unacceptable would otherwise ACK each other for ever (an ACK war, RFC 5961 §7).</summary>
+        public int OutOfWindowAckIntervalMs = 500;
         /// <summary>RFC 5961 §7: challenge ACKs each connection may send per second.</summary>
         public int ChallengeAckPerSecond = 10;
 

@@ -95,6 +95,8 @@ namespace NanoTcp.Tcp
         // --- RFC 5961 §7 rate limit ---
         internal long ChallengeWindowStartMs;
         internal int ChallengeCount;
+        /// <summary>When the last ACK for an unacceptable zero-length segment went out (ACK-war limit).</summary>
+        internal long LastOutOfWindowAckMs;
 
         // --- counters (public through properties) ---
         internal int SegmentsInCount;

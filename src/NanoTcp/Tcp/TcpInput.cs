@@ -227,6 +227,15 @@ namespace NanoTcp.Tcp
                         c.TimeWaitDeadline = nowMs + 2L * _cfg.MslMs;
                         TraceTimer(c, TcpTimerCode.TimeWaitRestart, 2L * _cfg.MslMs, nowMs);
                     }
+                    if (segLen == 0)
+                    {
+                        // A bare ACK out of the window: answered at most every OutOfWindowAckIntervalMs.
+                        if (nowMs - c.LastOutOfWindowAckMs < _cfg.OutOfWindowAckIntervalMs)
+                        {
+                            return DropReason.TcpNotAcceptable;
+                        }
+                        c.LastOutOfWindowAckMs = nowMs;
+                    }
                     c.AckNow = true;
                     return DropReason.TcpNotAcceptable;
                 }

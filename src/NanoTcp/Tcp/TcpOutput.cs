@@ -59,7 +59,9 @@ namespace NanoTcp.Tcp
                 }
                 int len = pending < c.SndMss ? pending : c.SndMss;
                 if (len > usable) len = usable;
-                bool fin = finToSend && len == pending;
+                // The FIN takes a sequence number: it must fit in the window too (as in Linux); into a
+                // closed window it goes as the persist probe.
+                bool fin = finToSend && len == pending && (len < usable || c.PersistForce);
                 bool go;
                 if (len > 0)
                 {
@@ -72,7 +74,7 @@ namespace NanoTcp.Tcp
                 }
                 else
                 {
-                    go = fin && (usable > 0 || c.SndWnd == 0 || pending == 0);
+                    go = fin;
                 }
                 if (!go)
                 {
@@ -172,8 +174,10 @@ namespace NanoTcp.Tcp
             {
                 return c.SndMax;
             }
+            // Only for an open window: behind a zero window SND.MAX may hold a probe octet or a FIN the
+            // peer has taken, and an ACK one below its RCV.NXT would be refused (two such peers ACK each other for ever).
             uint edge = c.SndUna + (uint)c.SndWnd;
-            return SeqNumber.Lt(edge, c.SndMax) ? edge : c.SndMax;
+            return c.SndWnd > 0 && SeqNumber.Lt(edge, c.SndMax) ? edge : c.SndMax;
         }
 
         /// <summary>RFC 5961 §7: challenge ACKs are rate-limited per connection (not globally: a global

@@ -27,9 +27,9 @@ namespace NanoTcp.Tcp
     {
         // Footprint accounting in nanoFramework's terms (the larger of the two runtimes): every object
         // header and every field takes one 12-byte heap block; byte arrays are packed after a header.
-        // TcpConnection: header + 69 fields = 840; two RingBuffers (header + 3 fields) = 96; two byte[] headers = 24.
+        // TcpConnection: header + 70 fields = 852; two RingBuffers (header + 3 fields) = 96; two byte[] headers = 24.
         /// <summary>Per connection, besides its ring bytes.</summary>
-        public const int ConnectionObjectBytes = 960;
+        public const int ConnectionObjectBytes = 972;
         /// <summary>Per listener: header + 4 fields.</summary>
         public const int ListenerObjectBytes = 60;
         /// <summary>The stack object, its tables, the ISN generator and the TcpConfig object.</summary>
@@ -250,6 +250,7 @@ namespace NanoTcp.Tcp
             c.TimeWaitDeadline = 0;
             c.ChallengeWindowStartMs = nowMs;
             c.ChallengeCount = 0;
+            c.LastOutOfWindowAckMs = nowMs - _cfg.OutOfWindowAckIntervalMs;
             c.Cwnd = 0;
             c.Ssthresh = 65535;
             c.ResetCounters();

@@ -124,7 +124,8 @@ public class TcpLifecycleStressTests
 {
     /// <summary>
     /// Connection after connection over a lossy link (10% loss, duplication, reordering, corruption),
-    /// each with data both ways and a close from both sides, 2MSL shortened to 4 s: every connection
+    /// each with data both ways, then closed in turn server-first, simultaneously, or by a client abort;
+    /// 2MSL shortened to 4 s: every connection
     /// completes, and at the end every slot on both stacks is free again (FIN retransmission,
     /// LAST-ACK, TIME-WAIT, TIME-WAIT reuse all work under loss).
     /// </summary>
@@ -142,8 +143,22 @@ public class TcpLifecycleStressTests
         {
             var t = new BulkTransfer(s);
             Assert.True(t.Run2(l, 2000 + round * 300, 24L * 3600 * 1000), $"round {round}: {t.Error}");
-            s.A.Close(t.HandleA);
-            s.B.Close(t.HandleB);
+            switch (round % 3)
+            {
+                case 0: // the server closes first, the client a little later
+                    s.B.Close(t.HandleB);
+                    for (int i = 0; i < 3; i++) { s.Poll(); s.Advance(10); }
+                    s.A.Close(t.HandleA);
+                    break;
+                case 1: // both at once
+                    s.A.Close(t.HandleA);
+                    s.B.Close(t.HandleB);
+                    break;
+                default: // the client aborts (RST), the server closes
+                    s.A.Abort(t.HandleA);
+                    s.B.Close(t.HandleB);
+                    break;
+            }
             for (int i = 0; i < 20; i++) { s.Poll(); s.Advance(100); }
         }
         for (int i = 0; i < 2000; i++) { s.Poll(); s.Advance(1000); }
