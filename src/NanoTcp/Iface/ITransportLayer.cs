@@ -14,8 +14,10 @@ namespace NanoTcp.Iface
 
         /// <summary>
         /// Processes one packet: buffer[offset, +length) is the transport header and payload.
-        /// Returns None when the packet was used (including answered with RST or ACK), or the
-        /// drop reason; the interface counts and traces drops, so the layer does not.
+        /// Returns None when the segment was accepted, otherwise why it was not — also when the
+        /// layer answered it (an RST to a closed port, a challenge ACK, an ACK for an unacceptable
+        /// segment), just as a UDP datagram to a closed port counts as "udp port-closed" though
+        /// it is answered with ICMP. The interface counts and traces drops, so the layer does not.
         /// Must never throw.
         /// </summary>
         DropReason Input(uint source, uint destination, byte[] buffer, int offset, int length, long nowMs);

@@ -1,4 +1,4 @@
-using System;
+using NanoTcp.Storage;
 using NanoTcp.Trace;
 using NanoTcp.Wire;
 
@@ -15,17 +15,15 @@ namespace NanoTcp.Iface
         private const int RecordHeader = 8;
 
         private readonly NetInterface _iface;
-        private readonly byte[] _ring;
+        private readonly RingBuffer _ring;
         private readonly byte[] _header = new byte[RecordHeader];
-        private int _head;
-        private int _used;
         private int _count;
         private int _port;
 
         internal UdpSocket(NetInterface iface, int queueBytes)
         {
             _iface = iface;
-            _ring = new byte[queueBytes];
+            _ring = new RingBuffer(queueBytes);
         }
 
         public int LocalPort { get { return _port; } }
@@ -34,21 +32,20 @@ namespace NanoTcp.Iface
         /// <summary>Datagrams waiting.</summary>
         public int Available { get { return _count; } }
 
-        internal int FootprintBytes { get { return _ring.Length + RecordHeader; } }
+        internal int FootprintBytes { get { return _ring.Capacity + RecordHeader; } }
 
         internal void Open(int port)
         {
             _port = port;
-            _head = 0;
-            _used = 0;
+            _ring.Clear();
             _count = 0;
         }
 
         public void Close()
         {
             _port = 0;
+            _ring.Clear();
             _count = 0;
-            _used = 0;
         }
 
         /// <summary>
@@ -63,15 +60,12 @@ namespace NanoTcp.Iface
             {
                 return -1;
             }
-            CopyOut(_head, _header, 0, RecordHeader);
+            _ring.Read(_header, 0, RecordHeader);
             sourceIp = NetworkOrder.ReadUInt32(_header, 0);
             sourcePort = NetworkOrder.ReadUInt16(_header, 4);
             int length = NetworkOrder.ReadUInt16(_header, 6);
-            int data = (_head + RecordHeader) % _ring.Length;
-            CopyOut(data, buffer, offset, length < capacity ? length : capacity);
-            int record = RecordHeader + length;
-            _head = (_head + record) % _ring.Length;
-            _used -= record;
+            int taken = _ring.Read(buffer, offset, length < capacity ? length : capacity);
+            _ring.Discard(length - taken);
             _count--;
             return length;
         }
@@ -85,48 +79,17 @@ namespace NanoTcp.Iface
         /// <summary>Called by the interface for a datagram to this port; false when the ring is full.</summary>
         internal bool Deliver(uint sourceIp, int sourcePort, byte[] buffer, int offset, int length)
         {
-            int record = RecordHeader + length;
-            if (record > _ring.Length - _used)
+            if (RecordHeader + length > _ring.Free)
             {
                 return false;
             }
             NetworkOrder.WriteUInt32(_header, 0, sourceIp);
             NetworkOrder.WriteUInt16(_header, 4, sourcePort);
             NetworkOrder.WriteUInt16(_header, 6, length);
-            int tail = (_head + _used) % _ring.Length;
-            CopyIn(tail, _header, 0, RecordHeader);
-            CopyIn((tail + RecordHeader) % _ring.Length, buffer, offset, length);
-            _used += record;
+            _ring.Write(_header, 0, RecordHeader);
+            _ring.Write(buffer, offset, length);
             _count++;
             return true;
-        }
-
-        private void CopyIn(int at, byte[] src, int srcOffset, int length)
-        {
-            int first = _ring.Length - at;
-            if (first >= length)
-            {
-                Array.Copy(src, srcOffset, _ring, at, length);
-            }
-            else
-            {
-                Array.Copy(src, srcOffset, _ring, at, first);
-                Array.Copy(src, srcOffset + first, _ring, 0, length - first);
-            }
-        }
-
-        private void CopyOut(int at, byte[] dst, int dstOffset, int length)
-        {
-            int first = _ring.Length - at;
-            if (first >= length)
-            {
-                Array.Copy(_ring, at, dst, dstOffset, length);
-            }
-            else
-            {
-                Array.Copy(_ring, at, dst, dstOffset, first);
-                Array.Copy(_ring, 0, dst, dstOffset + first, length - first);
-            }
         }
     }
 }

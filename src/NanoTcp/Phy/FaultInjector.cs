@@ -38,7 +38,7 @@ namespace NanoTcp.Phy
         public int DuplicatePerMille;
         /// <summary>Per-mille chance that a frame is held back and delivered after the next one.</summary>
         public int ReorderPerMille;
-        /// <summary>Per-mille chance that one bit of a frame is flipped.</summary>
+        /// <summary>Per-mille chance that one bit of an IPv4 frame is flipped (past the Ethernet header).</summary>
         public int CorruptPerMille;
         /// <summary>Fixed delay added to every frame, milliseconds.</summary>
         public int DelayMs;
@@ -143,10 +143,13 @@ namespace NanoTcp.Phy
                 Dropped++;
                 return;
             }
-            if (_rand.ChancePerMille(CorruptPerMille) && length > 0)
+            if (_rand.ChancePerMille(CorruptPerMille) && length > CorruptFrom && IsIpv4(buffer, offset, length))
             {
-                int bit = _rand.Next(length * 8);
-                buffer[offset + bit / 8] ^= (byte)(1 << (bit % 8));
+                // Only bytes an Internet checksum covers: on real Ethernet the frame check
+                // sequence discards damaged frames, and ARP, which has no checksum of its
+                // own, would otherwise learn a corrupted address.
+                int bit = _rand.Next((length - CorruptFrom) * 8);
+                buffer[offset + CorruptFrom + bit / 8] ^= (byte)(1 << (bit % 8));
                 Corrupted++;
             }
             int copies = _rand.ChancePerMille(DuplicatePerMille) ? 2 : 1;
@@ -169,6 +172,13 @@ namespace NanoTcp.Phy
                     ReleaseHeld(d, nowMs, true);
                 }
             }
+        }
+
+        private const int CorruptFrom = 14;
+
+        private static bool IsIpv4(byte[] b, int offset, int length)
+        {
+            return length > 14 && b[offset + 12] == 0x08 && b[offset + 13] == 0x00;
         }
 
         private void Enqueue(Direction d, byte[] buffer, int offset, int length, long nowMs)

@@ -1,3 +1,5 @@
+using NanoTcp.Storage;
+
 namespace NanoTcp.Tcp
 {
     /// <summary>

@@ -18,7 +18,7 @@ namespace NanoTcp.Tcp
     /// <item>TcpInvariants.cs — consistency checks for tests and the board's selftest</item>
     /// </list>
     /// Around it: TcpConnection.cs (the TCB), TcpConfig.cs, SeqNumber.cs (modulo-2^32 comparisons),
-    /// RingBuffer.cs, TcpIsnGenerator.cs (RFC 6528), TcpTimerCode.cs, TcpCloseReason.cs (reasons and
+    /// Storage/RingBuffer.cs, TcpIsnGenerator.cs (RFC 6528), TcpTimerCode.cs, TcpCloseReason.cs (reasons and
     /// event bits), TcpStatusText.cs (netstat / status page lines).
     /// The interface plugs it in with <c>iface.AttachTransport(new TcpStack(config, iface, tracer))</c>.
     /// Nothing allocates after the constructor; nothing reads a clock (time comes in with Input and Poll).

@@ -42,13 +42,11 @@ public class AllocationTests
             return now;
         }
 
-        long t = Run(300, 0); // warm-up: JIT, static constructors, first ARP entry
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run(10_000, t);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long t = 0;
+        long allocated = Allocations.SteadyState(() => t = Run(10_000, t));
 
         Assert.Equal(0, allocated);
-        Assert.Equal(10_300, replies);                 // every packet answered
+        Assert.True(replies >= 20_000 && replies % 10_000 == 0, replies.ToString()); // every packet answered
         Assert.Equal(0, iface.Counters.RxDropped);
         Assert.True(level == TraceLevel.Off || sink.Events > 40_000);
     }

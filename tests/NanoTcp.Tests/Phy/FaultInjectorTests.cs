@@ -92,9 +92,15 @@ public class FaultInjectorTests
         var link = new MemoryLink(64, 1514);
         var fi = new FaultInjector(link.B, 3) { CorruptPerMille = 1000 };
         var rx = new byte[1514];
-        var clean = new byte[60];
-        link.A.Transmit(clean, 0, 60, 0);
+        var ipv4 = new byte[60]; ipv4[12] = 0x08;
+        link.A.Transmit(ipv4, 0, 60, 0);
         Assert.Equal(60, fi.Receive(rx, 0, rx.Length, 0));
-        Assert.Equal(1, rx.Take(60).Sum(b => System.Numerics.BitOperations.PopCount(b)));
+        Assert.Equal(1, rx.Skip(14).Take(46).Sum(b => System.Numerics.BitOperations.PopCount(b)));
+        Assert.Equal(0x08, rx[12]); // the Ethernet header is left alone
+        // ARP (no checksum of its own) is never corrupted: the Ethernet FCS would have dropped it.
+        var arp = new byte[60]; arp[12] = 0x08; arp[13] = 0x06;
+        link.A.Transmit(arp, 0, 60, 0);
+        Assert.Equal(60, fi.Receive(rx, 0, rx.Length, 0));
+        Assert.Equal(arp, rx.Take(60).ToArray());
     }
 }

@@ -1,6 +1,6 @@
 using System;
 
-namespace NanoTcp.Tcp
+namespace NanoTcp.Storage
 {
     /// <summary>
     /// A fixed byte ring (smoltcp storage::RingBuffer). The send ring holds data from SND.UNA on
