@@ -2,15 +2,17 @@ using NanoTcp.Iface;
 using NanoTcp.Phy;
 using NanoTcp.Services;
 using NanoTcp.Sim.Pcap;
+using NanoTcp.Tcp;
 using NanoTcp.Trace;
 using NanoTcp.Wire;
 
 namespace NanoTcp.Cli;
 
 /// <summary>
-/// The IPv4 demo: a virtual board and a virtual PC, two NanoTcp interfaces joined by an
-/// in-memory Ethernet cable, on a virtual clock. The PC resolves the board with ARP,
-/// pings it and uses its UDP echo service; both serial traces are printed.
+/// The demo: a virtual board and a virtual PC, two NanoTcp stacks joined by an in-memory
+/// Ethernet cable, on a virtual clock. The PC resolves the board with ARP, pings it, uses its
+/// UDP echo service, then opens, uses and closes a TCP connection to its echo service and
+/// waits out TIME-WAIT; both serial traces are printed.
 /// </summary>
 public static class IpDemo
 {
@@ -29,6 +31,11 @@ public static class IpDemo
             new InterfaceConfig { Address = pcIp, MacAddress = new byte[] { 0x02, 0x50, 0x43, 0, 0, 0x10 } },
             new Tracer(new ConsoleTraceSink("pc    | ", output), TraceLevel.Segments));
         var echo = new UdpEchoService(board, 7);
+        var boardTcp = new TcpStack(new TcpConfig { IsnKey = new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 } }, board, board.Tracer);
+        board.AttachTransport(boardTcp);
+        var tcpEcho = new TcpEchoService(boardTcp, 7, 2);
+        var pcTcp = new TcpStack(new TcpConfig(), pc, pc.Tracer);
+        pc.AttachTransport(pcTcp);
         var client = pc.OpenUdp(40000);
         var replies = new ReplyCounter();
         pc.PingListener = replies;
@@ -44,6 +51,7 @@ public static class IpDemo
             {
                 board.Poll(now);
                 echo.Poll(now);
+                tcpEcho.Poll(now);
                 pc.Poll(now);
                 now++;
             }
@@ -64,14 +72,34 @@ public static class IpDemo
         int n = client.Receive(buffer, 0, buffer.Length, out uint from, out int port);
         string echoed = n > 0 ? System.Text.Encoding.ASCII.GetString(buffer, 0, n) : "(nothing)";
 
+        output.WriteLine("-- the PC opens a TCP connection to the board's echo service: SYN, SYN-ACK, ACK");
+        int h = pcTcp.Connect(boardIp, 7, 50000);
+        Step(10);
+        byte[] line = System.Text.Encoding.ASCII.GetBytes("hello over tcp");
+        pcTcp.Send(h, line, 0, line.Length);
+        Step(10);
+        var tcpBuffer = new byte[64];
+        int tn = pcTcp.Receive(h, tcpBuffer, 0, tcpBuffer.Length);
+        string tcpEchoed = tn > 0 ? System.Text.Encoding.ASCII.GetString(tcpBuffer, 0, tn) : "(nothing)";
+        output.WriteLine("-- the PC closes first: FIN, ACK, then the board's FIN, ACK; the PC waits in TIME-WAIT");
+        pcTcp.Shutdown(h);
+        Step(300);
+        TcpState afterClose = pcTcp.GetState(h);
+        output.WriteLine("-- TIME-WAIT lasts 2 x MSL = 60 s: 60 s of virtual time pass in an instant");
+        Step(60_000);
+        TcpState afterTimeWait = pcTcp.GetState(h);
+
         output.WriteLine();
         output.WriteLine($"ping: 3 sent, {replies.Count} received; udp echo from {Ipv4Address.Format(from)}:{port}: \"{echoed}\"");
+        output.WriteLine($"tcp echo: \"{tcpEchoed}\"; PC after the close: {TcpStates.Name(afterClose)}, 60 s later: {TcpStates.Name(afterTimeWait)}");
         output.WriteLine($"board counters: {board.Counters.RxFrames} frames in, {board.Counters.TxFrames} out, {board.Counters.RxDropped} dropped; static footprint {board.FootprintBytes} bytes");
         if (pcap != null)
         {
             output.WriteLine($"capture: {pcap.Frames} frames written to {pcapPath} (open it with Wireshark or tshark -r)");
         }
-        return replies.Count == 3 && echoed == "hello, board" ? 0 : 1;
+        bool ok = replies.Count == 3 && echoed == "hello, board" && tcpEchoed == "hello over tcp"
+            && afterClose == TcpState.TimeWait && afterTimeWait == TcpState.Closed;
+        return ok ? 0 : 1;
     }
 
     private sealed class ReplyCounter : IPingListener
