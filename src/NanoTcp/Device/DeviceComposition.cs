@@ -1,0 +1,191 @@
+using NanoTcp.Hal;
+using NanoTcp.Iface;
+using NanoTcp.Leds;
+using NanoTcp.Phy;
+using NanoTcp.Services;
+using NanoTcp.Shell;
+using NanoTcp.Tcp;
+using NanoTcp.Trace;
+
+namespace NanoTcp.Device
+{
+    /// <summary>
+    /// The board's software, assembled once: interface + TCP + built-in services + serial
+    /// console + LEDs over one network device. The firmware builds it over the ENC28J60 driver
+    /// with nanoFramework adapters; the simulator builds the very same object over the emulated
+    /// chip with virtual LEDs and a virtual serial line. Callers add their own command sets
+    /// (the board's selftest, driver statistics) with <see cref="Console"/>.Add.
+    /// <see cref="Poll"/> is the whole main loop body; it allocates nothing.
+    /// </summary>
+    public sealed class DeviceComposition
+    {
+        private readonly DeviceConfig _config;
+        private readonly NetInterface _iface;
+        private readonly TcpStack _tcp;
+        private readonly Tracer _tracer;
+        private readonly SerialConsole _console;
+        private readonly IpCommands _ipCommands;
+        private readonly LedController _leds;
+        private readonly UdpEchoService _udpEcho;
+        private readonly TcpService[] _services;
+        private int _serviceCount;
+        private int _servicesNotStarted;
+        private readonly TcpCloseReason[] _lastReason;
+
+        /// <param name="device">the network device (ENC28J60 driver, emulated chip, memory link)</param>
+        /// <param name="serial">the console's serial line; null for none</param>
+        /// <param name="ledOutputs">LED outputs in the layout's order; null entries (or null) for none</param>
+        public DeviceComposition(INetworkDevice device, ISerialLine serial, IDigitalOutput[] ledOutputs, DeviceConfig config)
+        {
+            _config = config == null ? new DeviceConfig() : config;
+            _tracer = new Tracer();
+            _tracer.Level = _config.TraceLevel;
+            _iface = new NetInterface(device, _config.Interface, _tracer);
+            _tcp = new TcpStack(_config.Tcp, _iface, _tracer);
+            _iface.AttachTransport(_tcp);
+            _leds = new LedController(_config.Leds, ledOutputs);
+            _lastReason = new TcpCloseReason[_tcp.ConnectionSlots];
+
+            if (serial != null)
+            {
+                _console = new SerialConsole(serial);
+                _tracer.Sink = _console;
+                _ipCommands = new IpCommands(_iface);
+                _console.Add(_ipCommands);
+                _console.Add(new TcpCommands(_tcp));
+            }
+
+            _services = new TcpService[4];
+            int n = _config.ServiceConnections;
+            if (_config.Echo)
+            {
+                _udpEcho = new UdpEchoService(_iface, UdpEchoService.DefaultPort);
+                AddService(new TcpEchoService(_tcp, TcpEchoService.DefaultPort, n));
+            }
+            if (_config.Discard)
+            {
+                AddService(new TcpDiscardService(_tcp, TcpDiscardService.DefaultPort, n));
+            }
+            if (_config.Chargen)
+            {
+                AddService(new TcpChargenService(_tcp, TcpChargenService.DefaultPort, n));
+            }
+            if (_config.HttpStatus)
+            {
+                HttpStatusService http = new HttpStatusService(_tcp, 80, n, _config.StatusPageBytes);
+                http.Counters = _iface.Counters;
+                AddService(http);
+            }
+        }
+
+        public DeviceConfig Config { get { return _config; } }
+        public NetInterface Interface { get { return _iface; } }
+        public TcpStack Tcp { get { return _tcp; } }
+        public Tracer Tracer { get { return _tracer; } }
+        public LedController Leds { get { return _leds; } }
+
+        /// <summary>The serial console, or null when built without a serial line.</summary>
+        public SerialConsole Console { get { return _console; } }
+
+        /// <summary>Built-in services that could not start (no free listener); Start reports them on the console.</summary>
+        public int ServicesNotStarted { get { return _servicesNotStarted; } }
+
+        /// <summary>Static footprint of the stack's buffers and tables (interface + TCP).</summary>
+        public int FootprintBytes { get { return _iface.FootprintBytes + _tcp.StaticFootprintBytes; } }
+
+        /// <summary>Shows the banner line and the prompt (call once after boot).</summary>
+        public void Start(string banner)
+        {
+            if (_console != null)
+            {
+                _console.WriteLine(banner);
+                for (int i = 0; i < _serviceCount; i++)
+                {
+                    if (!_services[i].IsRunning)
+                    {
+                        TextLine o = _console.Out;
+                        o.Clear();
+                        o.Append("error: service on port ").Append((long)_services[i].Port)
+                         .Append(" not started: no free TCP listener (raise TcpConfig.Listeners)");
+                        _console.Emit();
+                    }
+                }
+                _console.ShowPrompt();
+            }
+        }
+
+        /// <summary>One turn of the main loop: network, services, console, LEDs.</summary>
+        public void Poll(long nowMs)
+        {
+            _iface.Poll(nowMs);
+            if (_udpEcho != null)
+            {
+                _udpEcho.Poll(nowMs);
+            }
+            for (int i = 0; i < _serviceCount; i++)
+            {
+                _services[i].Poll(nowMs);
+            }
+            if (_console != null)
+            {
+                _console.Poll(nowMs);
+                _ipCommands.Poll(nowMs);
+            }
+            UpdateLeds(nowMs);
+        }
+
+        /// <summary>The earliest time something is due (TCP timers), so the firmware can sleep until then or an interrupt.</summary>
+        public long NextDeadlineMs(long nowMs)
+        {
+            long t = _tcp.NextTimerMs();
+            return t < nowMs ? nowMs : t;
+        }
+
+        private void AddService(TcpService service)
+        {
+            _services[_serviceCount++] = service;
+            if (!service.IsRunning)
+            {
+                _servicesNotStarted++;
+            }
+        }
+
+        private void UpdateLeds(long nowMs)
+        {
+            _leds.SetLinkUp(_iface.LinkUp);
+            _leds.Begin();
+            for (int i = 0; i < _tcp.ListenerSlots; i++)
+            {
+                TcpListener l = _tcp.ListenerAt(i);
+                if (l != null && l.IsActive)
+                {
+                    _leds.Observe(TcpState.Listen);
+                }
+            }
+            for (int i = 0; i < _tcp.ConnectionSlots; i++)
+            {
+                TcpConnection c = _tcp.ConnectionAt(i);
+                if (c == null)
+                {
+                    continue;
+                }
+                // A connection that just ended badly (reset, refused, timed out) shows as an error.
+                TcpCloseReason reason = c.Reason;
+                if (reason != _lastReason[i])
+                {
+                    _lastReason[i] = reason;
+                    if (reason == TcpCloseReason.ResetByPeer || reason == TcpCloseReason.Refused
+                        || reason == TcpCloseReason.TimedOut || reason == TcpCloseReason.KeepaliveTimeout)
+                    {
+                        _leds.ObserveError(nowMs);
+                    }
+                }
+                if (c.IsInUse)
+                {
+                    _leds.Observe(c.State);
+                }
+            }
+            _leds.Apply(nowMs);
+        }
+    }
+}
