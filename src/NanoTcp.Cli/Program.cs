@@ -19,6 +19,19 @@ public static class Program
                     }
                 }
                 return IpDemo.Run(Console.Out, pcap);
+            case "lab":
+                if (args.Length == 1) return Lab.LabCommand.List(Console.Out);
+                string labPcap = null;
+                for (int i = 2; i < args.Length; i++)
+                {
+                    if (args[i] == "--pcap" && i + 1 < args.Length) labPcap = args[++i];
+                    else
+                    {
+                        Console.Error.WriteLine($"nanotcp lab: unknown option '{args[i]}' (try --help)");
+                        return 2;
+                    }
+                }
+                return Lab.LabCommand.Run(args[1], Console.Out, labPcap);
             case "-h":
             case "--help":
             case "help":

@@ -144,6 +144,9 @@ namespace NanoTcp.Scenarios
             p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 0);
             p.AdvanceTo(7000);
             p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 0); // the third identical answer
+            p.ExpectNothing("answers to window probes are not duplicate ACKs: no fast retransmit");
+            Check.True(!p.Trace.Contains("fast-retransmit"), "no fast retransmit of the probe");
             Check.True(p.Trace.Contains("timer persist"), "persist traced");
             // The window opens (window update): the 500 bytes go.
             p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 4000);

@@ -355,9 +355,10 @@ namespace NanoTcp.Tcp
                     return DropReason.None; // LAST-ACK completed: the connection is gone
                 }
             }
-            else if (ack == c.SndUna && dataLength == 0 && !fin && !windowChanged && c.SndUna != c.SndMax)
+            else if (ack == c.SndUna && dataLength == 0 && !fin && !windowChanged && c.SndUna != c.SndMax && window != 0)
             {
-                // RFC 5681 §2 duplicate ACK; the third triggers fast retransmit (§3.2).
+                // RFC 5681 §2 duplicate ACK; the third triggers fast retransmit (§3.2). Answers to
+                // zero-window probes (window 0) repeat the same ACK too, but say "full", not "lost".
                 c.DupAcks++;
                 if (c.DupAcks == 3)
                 {
