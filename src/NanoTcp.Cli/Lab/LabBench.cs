@@ -61,7 +61,17 @@ public sealed class TcpFlagsFilter : IFrameFilter
         _maxPayload = maxPayload;
     }
 
+    /// <summary>Called when a frame matches (and is therefore dropped).</summary>
+    public Action Matched { get; set; }
+
     public bool Matches(byte[] frame, int offset, int length)
+    {
+        bool m = MatchesFlags(frame, offset, length);
+        if (m) Matched?.Invoke();
+        return m;
+    }
+
+    private bool MatchesFlags(byte[] frame, int offset, int length)
     {
         if (length < 54 || NetworkOrder.ReadUInt16(frame, offset + 12) != EtherType.Ipv4 || frame[offset + 23] != IpProtocol.Tcp)
         {
@@ -108,6 +118,14 @@ public sealed class LabBench : IDisposable
         var k = new byte[16];
         for (int i = 0; i < k.Length; i++) k[i] = (byte)(b * 31 + i);
         return k;
+    }
+
+    /// <summary>Loses the next <paramref name="count"/> segments <paramref name="sender"/> sends that match the filter; the log says so.</summary>
+    public void DropNext(LabNode sender, TcpFlagsFilter filter, int count = 1)
+    {
+        filter.Matched = () => sender.Note($"[{Now,7}] ^^^ this segment is lost on the wire");
+        sender.Faults.DropFilter = filter;
+        sender.Faults.TargetedDrops = count;
     }
 
     /// <summary>Runs both stacks for <paramref name="ms"/> milliseconds of virtual time.</summary>

@@ -102,8 +102,7 @@ internal sealed class LostSynAck : LabScenario
     public override string Run(LabBench b)
     {
         var echo = new TcpEchoService(b.Board.Tcp, 7, 1);
-        b.Board.Faults.DropFilter = new TcpFlagsFilter(TcpFlags.Syn | TcpFlags.Ack, TcpFlags.Syn | TcpFlags.Ack);
-        b.Board.Faults.TargetedDrops = 1;
+        b.DropNext(b.Board, new TcpFlagsFilter(TcpFlags.Syn | TcpFlags.Ack, TcpFlags.Syn | TcpFlags.Ack));
         int h = b.Pc.Tcp.Connect(LabBench.BoardIp, 7, 40000);
         b.RunUntil(() => b.Pc.Tcp.GetState(h) == TcpState.Established, 10_000, now => echo.Poll(now));
         long at = b.Now;
@@ -129,8 +128,7 @@ internal sealed class LostFinalAck : LabScenario
         b.Pc.Tcp.Shutdown(h);
         b.RunUntil(() => b.Pc.Tcp.GetState(h) == TcpState.FinWait2 || b.Pc.Tcp.GetState(h) == TcpState.TimeWait, 5_000, now => echo.Poll(now));
         // The next pure ACK the PC sends (the one for the board's FIN) is lost.
-        b.Pc.Faults.DropFilter = new TcpFlagsFilter(TcpFlags.Syn | TcpFlags.Fin | TcpFlags.Rst | TcpFlags.Ack, TcpFlags.Ack, 0, 0);
-        b.Pc.Faults.TargetedDrops = 1;
+        b.DropNext(b.Pc, new TcpFlagsFilter(TcpFlags.Syn | TcpFlags.Fin | TcpFlags.Rst | TcpFlags.Ack, TcpFlags.Ack, 0, 0));
         b.RunUntil(() => !b.Board.Tcp.ConnectionAt(0).IsInUse || b.Board.Tcp.ConnectionAt(0).CurrentState == TcpState.Closed, 10_000, now => echo.Poll(now));
         long boardClosedAt = b.Now;
         b.RunUntil(() => b.Pc.Tcp.GetState(h) == TcpState.Closed, 130_000, now => echo.Poll(now));

@@ -30,6 +30,7 @@ public class LabTests
         {
             "pc    | [      0] tcp#0 >  192.168.7.10:40000 > 192.168.7.50:7 [S]",
             "board | [      1] tcp#0 >  192.168.7.50:7 > 192.168.7.10:40000 [S.]",
+            "board | [      1] ^^^ this segment is lost on the wire",
             "pc    | [   1000] tcp#0 timer retransmit",
             "pc    | [   1000] tcp#0 >  192.168.7.10:40000 > 192.168.7.50:7 [S]",
             "pc    | [   1001] tcp#0 SYN-SENT -> ESTABLISHED",
@@ -39,6 +40,7 @@ public class LabTests
         {
             "pc    | [      6] tcp#0 ESTABLISHED -> FIN-WAIT-1", "CLOSE-WAIT -> LAST-ACK",
             "pc    | [      9] tcp#0 FIN-WAIT-2 -> TIME-WAIT",
+            "pc    | [      9] ^^^ this segment is lost on the wire",
             "board | [   1009] tcp#0 timer retransmit",
             "board | [   1009] tcp#0 >  192.168.7.50:7 > 192.168.7.10:40000 [F.]",
             "pc    | [   1009] tcp#0 timer 2msl-restart 60000 ms",
