@@ -13,6 +13,8 @@ namespace NanoTcp.Sim.Ladder;
 public static class LadderSvgRenderer
 {
     private const int Width = 1000;
+    /// <summary>Quiet stretches at least this long are drawn as a break.</summary>
+    public const long GapMs = 5000;
     private const int LeftX = 290;
     private const int RightX = 770;
     private const string Sans = "font-family=\"sans-serif\"";
@@ -61,8 +63,19 @@ public static class LadderSvgRenderer
         int shareY = -1;
         LadderSide? shareSide = null;
         long shareTime = -1;
+        long? previous = null;
         foreach (var item in d.Items)
         {
+            if (previous is long before && item.TimeMs - before >= GapMs)
+            {
+                // A long quiet stretch (TIME-WAIT's 2MSL): a break in the lifelines, not 60 s of paper.
+                body.Append($"<rect x=\"{LeftX - 60}\" y=\"{y + 4}\" width=\"{RightX - LeftX + 120}\" height=\"22\" fill=\"white\"/>\n");
+                body.Append($"<path d=\"M{LeftX - 12},{y + 10} l24,-6 M{LeftX - 12},{y + 24} l24,-6 M{RightX - 12},{y + 10} l24,-6 M{RightX - 12},{y + 24} l24,-6\" stroke=\"#90a4ae\" stroke-width=\"2\"/>\n");
+                body.Append($"<text x=\"{(LeftX + RightX) / 2}\" y=\"{y + 20}\" text-anchor=\"middle\" {Sans} font-size=\"13\" font-style=\"italic\" fill=\"#546e7a\">{Esc(LadderTerminalRenderer.Gap(item.TimeMs - before))}</text>\n");
+                y += 32;
+                shareSide = null;
+            }
+            previous = item.TimeMs;
             if (item is LadderArrow a)
             {
                 shareSide = null;
@@ -78,9 +91,9 @@ public static class LadderSvgRenderer
                 if (angle > 90 || angle < -90) angle += 180; // keep text upright
                 if (a.Lost)
                 {
-                    double xe = mx + (x1 - x0) * 0.08, ye = y0 + (y1 - y0) * 0.58;
+                    double xe = x0 + (x1 - x0) * 0.6, ye = y0 + (y1 - y0) * 0.6;
                     body.Append($"<line x1=\"{F(x0)}\" y1=\"{F(y0)}\" x2=\"{F(xe)}\" y2=\"{F(ye)}\" stroke=\"{colour}\" stroke-width=\"2\" stroke-dasharray=\"8 6\"/>\n");
-                    body.Append($"<path d=\"M{F(xe - 9)},{F(ye - 9)} L{F(xe + 9)},{F(ye + 9)} M{F(xe - 9)},{F(ye + 9)} L{F(xe + 9)},{F(ye - 9)}\" stroke=\"#c62828\" stroke-width=\"3.5\" stroke-linecap=\"round\"/>\n");
+                    body.Append($"<path d=\"M{F(xe - 7)},{F(ye - 7)} L{F(xe + 7)},{F(ye + 7)} M{F(xe - 7)},{F(ye + 7)} L{F(xe + 7)},{F(ye - 7)}\" stroke=\"#c62828\" stroke-width=\"3.5\" stroke-linecap=\"round\"/>\n");
                 }
                 else
                 {
@@ -92,9 +105,9 @@ public static class LadderSvgRenderer
                 label.Append($"<tspan font-weight=\"bold\" {Sans}>{Esc(a.FlagNames)}</tspan> {Esc(a.Numbers)}");
                 if (a.Length > 0) label.Append($" <tspan font-weight=\"bold\">[{a.Length} bytes]</tspan>");
                 if (a.Lost) label.Append(" <tspan font-weight=\"bold\" fill=\"#c62828\">lost</tspan>");
-                body.Append($"<text x=\"{F(mx)}\" y=\"{F(my - 8)}\" text-anchor=\"middle\" {Mono} font-size=\"14\" fill=\"{colour}\" {rot}>{label}</text>\n");
+                body.Append($"<text x=\"{F(mx)}\" y=\"{F(my - (a.Lost ? 14 : 8))}\" text-anchor=\"middle\" {Mono} font-size=\"14\" fill=\"{colour}\" {rot}>{label}</text>\n");
                 if (a.Detail.Length > 0)
-                    body.Append($"<text x=\"{F(mx)}\" y=\"{F(my + 17)}\" text-anchor=\"middle\" {Mono} font-size=\"12\" fill=\"#78909c\" {rot}>{Esc(a.Detail)}</text>\n");
+                    body.Append($"<text x=\"{F(mx)}\" y=\"{F(my + (a.Lost ? 23 : 17))}\" text-anchor=\"middle\" {Mono} font-size=\"12\" fill=\"#78909c\" {rot}>{Esc(a.Detail)}</text>\n");
                 y = (int)(y1 + (a.Detail.Length > 0 ? 26 : 12));
                 continue;
             }

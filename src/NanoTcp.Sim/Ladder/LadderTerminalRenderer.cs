@@ -15,6 +15,10 @@ public static class LadderTerminalRenderer
     private static readonly Glyphs Unicode = new('│', '─', '▶', '◀', '✗', '├', '┤');
     private static readonly Glyphs Ascii = new('|', '-', '>', '<', 'X', '|', '|');
 
+    /// <summary>"... 60 s later ..." for a quiet stretch of the diagram.</summary>
+    public static string Gap(long ms) =>
+        "... " + (ms % 1000 == 0 || ms >= 10_000 ? $"{(ms + 500) / 1000} s" : (ms / 1000.0).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " s") + " later ...";
+
     public static string Render(LadderDiagram d, bool ascii = false, int width = 100)
     {
         width = Math.Max(60, width);
@@ -72,8 +76,17 @@ public static class LadderTerminalRenderer
         if (d.Right.InitialState != null) Put(top, rx + 2, d.Right.InitialState);
         Emit(top);
 
+        long? previous = null;
         foreach (var item in d.Items)
         {
+            if (previous is long before && item.TimeMs - before >= LadderSvgRenderer.GapMs)
+            {
+                var r = Row();
+                r[lx] = r[rx] = ascii ? '~' : '┆';
+                Centre(r, lx + 2, rx - 2, Gap(item.TimeMs - before));
+                Emit(r);
+            }
+            previous = item.TimeMs;
             switch (item)
             {
                 case LadderArrow a:

@@ -146,3 +146,54 @@ public class LadderSvgTests
         if (!string.IsNullOrEmpty(path)) File.WriteAllText(path, svg);
     }
 }
+
+public class LossyLadderTests
+{
+    private readonly ITestOutputHelper _out;
+    public LossyLadderTests(ITestOutputHelper output) => _out = output;
+
+    private sealed class Lines : NanoTcp.Trace.ITraceSink
+    {
+        private readonly NanoTcp.Trace.TextLine _line = new(256);
+        public readonly List<string> All = new();
+        public void OnTrace(NanoTcp.Trace.TraceEvent e)
+        {
+            NanoTcp.Trace.TraceFormatter.Format(e, _line);
+            All.Add(_line.ToString());
+        }
+    }
+
+    [Fact]
+    public void SegmentsDroppedOnTheWireAreLostAndTheirRetransmissionsArrive()
+    {
+        var s = new NanoTcp.Scenarios.TwoStacks(new NanoTcp.Tcp.TcpConfig(), new NanoTcp.Tcp.TcpConfig(), 11);
+        var a = new Lines();
+        var b = new Lines();
+        s.TracerA.Sink = a;
+        s.TracerA.Level = NanoTcp.Trace.TraceLevel.Segments;
+        s.TracerB.Sink = b;
+        s.TracerB.Level = NanoTcp.Trace.TraceLevel.Segments;
+        s.SetFaults(250, 0, 0, 0, 0);
+        var t = new NanoTcp.Scenarios.BulkTransfer(s);
+        t.Run(7, 200, 120_000);
+        var d = LadderBuilder.FromTwoSides(a.All, "client", b.All, "server");
+        _out.WriteLine(LadderTerminalRenderer.Render(d));
+        var lost = d.Arrows.Where(x => x.Lost).ToList();
+        Assert.NotEmpty(lost);
+        foreach (var l in lost)
+        {
+            // What the sender's trace shows leaving, the receiver's trace never shows arriving.
+            var receiverLines = l.Side == LadderSide.Left ? b.All : a.All;
+            int copiesSent = d.Arrows.Count(x => x.Side == l.Side && x.Seq == l.Seq && x.Ack == l.Ack && x.Flags == l.Flags && x.Length == l.Length && x.Window == l.Window);
+            int copiesReceived = receiverLines.Count(x => x.Contains("<  ") && x.Contains($"seq={l.Seq} ") && x.Contains($"win={l.Window}")
+                && (l.Ack is uint ack ? x.Contains($"ack={ack} ") : true) && x.Contains($"[{NanoTcp.Wire.TcpFlags.Format(l.Flags)}]")
+                && (l.Length > 0 ? x.Contains($"len={l.Length}") : !x.Contains("len=")));
+            Assert.True(copiesReceived < copiesSent, $"{l} {copiesReceived}/{copiesSent}");
+        }
+        string svg = LadderSvgRenderer.Render(d);
+        System.Xml.Linq.XDocument.Parse(svg);
+        Assert.Contains("stroke-dasharray=\"8 6\"", svg);
+        string path = Environment.GetEnvironmentVariable("NANOTCP_LOSSY_SVG");
+        if (!string.IsNullOrEmpty(path)) File.WriteAllText(path, svg);
+    }
+}
