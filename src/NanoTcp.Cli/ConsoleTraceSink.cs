@@ -15,10 +15,15 @@ public sealed class ConsoleTraceSink : ITraceSink
         _out = output;
     }
 
+    /// <summary>Every line printed, without the prefix (for the ladder diagram).</summary>
+    public List<string> Lines { get; } = new();
+
     public void OnTrace(TraceEvent e)
     {
         TraceFormatter.Format(e, _line);
+        string line = _line.ToString();
+        Lines.Add(line);
         _out.Write(_prefix);
-        _out.WriteLine(_line.ToString());
+        _out.WriteLine(line);
     }
 }

@@ -16,7 +16,7 @@ namespace NanoTcp.Cli;
 /// </summary>
 public static class IpDemo
 {
-    public static int Run(TextWriter output, string pcapPath = null)
+    public static int Run(TextWriter output, string pcapPath = null, string svgPath = null, bool ascii = false)
     {
         using PcapWriter pcap = pcapPath != null ? PcapWriter.Create(pcapPath) : null;
         uint boardIp = Ipv4Address.Make(192, 168, 7, 50);
@@ -24,12 +24,14 @@ public static class IpDemo
         var cable = new MemoryLink();
         // The capture sits on the board's end of the cable, like Wireshark on the board's switch port.
         INetworkDevice boardPort = pcap != null ? new PcapDevice(cable.A, pcap) : cable.A;
+        var boardSink = new ConsoleTraceSink("board | ", output);
+        var pcSink = new ConsoleTraceSink("pc    | ", output);
         var board = new NetInterface(boardPort,
             new InterfaceConfig { Address = boardIp, MacAddress = new byte[] { 0x02, 0x4E, 0x54, 0, 0, 0x50 } },
-            new Tracer(new ConsoleTraceSink("board | ", output), TraceLevel.Segments));
+            new Tracer(boardSink, TraceLevel.Segments));
         var pc = new NetInterface(cable.B,
             new InterfaceConfig { Address = pcIp, MacAddress = new byte[] { 0x02, 0x50, 0x43, 0, 0, 0x10 } },
-            new Tracer(new ConsoleTraceSink("pc    | ", output), TraceLevel.Segments));
+            new Tracer(pcSink, TraceLevel.Segments));
         var echo = new UdpEchoService(board, 7);
         var boardTcp = new TcpStack(new TcpConfig { IsnKey = new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 } }, board, board.Tracer);
         board.AttachTransport(boardTcp);
@@ -97,6 +99,7 @@ public static class IpDemo
         {
             output.WriteLine($"capture: {pcap.Frames} frames written to {pcapPath} (open it with Wireshark or tshark -r)");
         }
+        Diagrams.Show(pcSink.Lines, boardSink.Lines, output, svgPath, ascii);
         bool ok = replies.Count == 3 && echoed == "hello, board" && tcpEchoed == "hello over tcp"
             && afterClose == TcpState.TimeWait && afterTimeWait == TcpState.Closed;
         return ok ? 0 : 1;
