@@ -15,6 +15,8 @@ public class PortableAssembliesTests
     {
         typeof(NanoTcp.Trace.Tracer).Assembly,
         typeof(NanoTcp.Scenarios.ScenarioRegistry).Assembly,
+        // The firmware's own code (firmware/Host: adapters, boards, Program) against the nanoFramework stand-ins.
+        typeof(NanoTcp.Firmware.Program).Assembly,
     };
 
     public static IEnumerable<object[]> PortableNames() =>
