@@ -26,6 +26,9 @@ namespace NanoTcp.Firmware
         /// because PKTIF is unreliable), and the console's typing latency.</summary>
         public const int MaxIdleMs = 10;
 
+        /// <summary>Polls in a row without sleeping while INT stays asserted.</summary>
+        public const int MaxBusyPolls = 16;
+
         public static void Main()
         {
             BoardPins board = BoardPins.Selected();
@@ -78,16 +81,21 @@ namespace NanoTcp.Firmware
         private static void Run(DeviceComposition device, Tracer driverTrace, GpioInterruptLine interrupt, IClock clock)
         {
             AutoResetEvent wake = interrupt.Wake;
+            int busyPolls = 0;
             while (true)
             {
                 long now = clock.NowMs;
                 driverTrace.Level = device.Tracer.Level;   // the console's `trace` command applies to the driver too
                 device.Poll(now);
 
-                if (interrupt.IsAsserted)
+                // INT still low: more to do, poll again at once - but never spin forever on a
+                // flag the driver leaves set (it re-checks the chip every status interval anyway).
+                if (interrupt.IsAsserted && busyPolls < MaxBusyPolls)
                 {
-                    continue;   // more to do (level-triggered): poll again at once
+                    busyPolls++;
+                    continue;
                 }
+                busyPolls = 0;
                 long wait = MaxIdleMs;
                 long next = device.Tcp.NextTimerMs();   // -1: no TCP timer pending
                 if (next >= 0)

@@ -20,7 +20,7 @@ namespace NanoTcp.Firmware.Hal
         public SerialPortLine(string portName, int baudRate)
         {
             _port = new SerialPort(portName, baudRate, Parity.None, 8, StopBits.One);
-            _port.ReadTimeout = 0;
+            // Writes block while the UART's buffer is full (115200 baud is ~11 KB/s: `trace frames` on a busy link slows the loop).
             _port.WriteTimeout = 1000;
             _port.Open();
             _mirrorToDebug = Debugger.IsAttached;
