@@ -15,6 +15,10 @@ public class PortableAssembliesTests
     {
         typeof(NanoTcp.Trace.Tracer).Assembly,
         typeof(NanoTcp.Scenarios.ScenarioRegistry).Assembly,
+        // The firmware's own code (firmware/Host: adapters, boards, Program) against the nanoFramework stand-ins.
+        typeof(NanoTcp.Firmware.Program).Assembly,
+        // The nanoFramework device tests (tests/NanoTcp.DeviceTests/Host) against the TestFramework stand-ins.
+        typeof(NanoTcp.DeviceTests.ScenarioSuiteTests).Assembly,
     };
 
     public static IEnumerable<object[]> PortableNames() =>

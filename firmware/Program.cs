@@ -1,0 +1,153 @@
+using System;
+using System.Device.Gpio;
+using System.Threading;
+using nanoFramework.Hardware.Esp32;
+using NanoTcp.Device;
+using NanoTcp.Drivers.Enc28j60;
+using NanoTcp.Firmware.Boards;
+using NanoTcp.Firmware.Commands;
+using NanoTcp.Firmware.Hal;
+using NanoTcp.Hal;
+using NanoTcp.Leds;
+using NanoTcp.Scenarios;
+using NanoTcp.Trace;
+using NanoTcp.Wire;
+
+namespace NanoTcp.Firmware
+{
+    /// <summary>
+    /// The board's entry point: route the pins of the selected board (Boards/BoardPins.cs),
+    /// build the ENC28J60 driver and the device composition over the nanoFramework adapters,
+    /// then run the poll loop forever, woken by the ENC28J60 interrupt or a short timeout.
+    /// </summary>
+    public static class Program
+    {
+        /// <summary>Longest sleep between polls: the driver's status interval (EPKTCNT is polled
+        /// because PKTIF is unreliable), and the console's typing latency.</summary>
+        public const int MaxIdleMs = 10;
+
+        /// <summary>Polls in a row without sleeping while INT stays asserted.</summary>
+        public const int MaxBusyPolls = 16;
+
+        public static void Main()
+        {
+            BoardPins board = BoardPins.Selected();
+
+            // Route SPI1 and COM2 to the board's pins (ESP32 GPIO matrix).
+            Configuration.SetPinFunction(board.Mosi, DeviceFunction.SPI1_MOSI);
+            Configuration.SetPinFunction(board.Miso, DeviceFunction.SPI1_MISO);
+            Configuration.SetPinFunction(board.Sck, DeviceFunction.SPI1_CLOCK);
+            Configuration.SetPinFunction(board.ConsoleTx, DeviceFunction.COM2_TX);
+            Configuration.SetPinFunction(board.ConsoleRx, DeviceFunction.COM2_RX);
+
+            SerialPortLine serial = new SerialPortLine("COM2", 115200);
+            IClock clock = new SystemClock();
+            GpioController gpio = new GpioController();
+            AutoResetEvent wake = new AutoResetEvent(false);
+
+            ISpiBus spi = new Esp32SpiBus(board.SpiBus, board.Cs, board.SpiClockHz);
+            GpioInterruptLine interrupt = new GpioInterruptLine(gpio, board.Int, wake);
+            IDigitalOutput reset = board.Reset >= 0 ? new GpioOutput(gpio, board.Reset, true, true) : null;
+
+            int ledCount = LedController.OutputCount(board.Leds);
+            IDigitalOutput[] leds = new IDigitalOutput[ledCount];
+            for (int i = 0; i < ledCount && i < board.LedPins.Length; i++)
+            {
+                leds[i] = new GpioOutput(gpio, board.LedPins[i], board.LedActiveHigh, false);
+            }
+
+            DeviceConfig config = Configure(board);
+
+            // The driver traces through its own tracer, pointed at the console once it exists.
+            Tracer driverTrace = new Tracer();
+            Enc28j60Options options = new Enc28j60Options();
+            options.MacAddress = config.Interface.MacAddress;
+            Enc28j60 driver = new Enc28j60(spi, interrupt, reset, clock, options, driverTrace);
+
+            DeviceComposition device = new DeviceComposition(driver, serial, leds, config);
+            driverTrace.Sink = device.Console;
+            driverTrace.Level = device.Tracer.Level;
+            device.Console.Add(new SelftestCommands());
+            device.Console.Add(new BoardCommands(driver, config.Tcp, board));
+
+            bool up = driver.Initialize();
+            device.Start("NanoTcp on " + board.Name + ": ENC28J60 " + (up ? "rev " + driver.RevisionName : "NOT ANSWERING (check wiring, power, SPI clock)")
+                + ", " + device.FootprintBytes.ToString() + " bytes of buffers; type help");
+
+            Run(device, driverTrace, interrupt, clock);
+        }
+
+        /// <summary>The main loop: poll, then sleep until the interrupt, the next TCP deadline or MaxIdleMs. Allocates nothing.</summary>
+        private static void Run(DeviceComposition device, Tracer driverTrace, GpioInterruptLine interrupt, IClock clock)
+        {
+            AutoResetEvent wake = interrupt.Wake;
+            int busyPolls = 0;
+            while (true)
+            {
+                long now = clock.NowMs;
+                driverTrace.Level = device.Tracer.Level;   // the console's `trace` command applies to the driver too
+                device.Poll(now);
+
+                // INT still low: more to do, poll again at once - but never spin forever on a
+                // flag the driver leaves set (it re-checks the chip every status interval anyway).
+                if (interrupt.IsAsserted && busyPolls < MaxBusyPolls)
+                {
+                    busyPolls++;
+                    continue;
+                }
+                busyPolls = 0;
+                long wait = MaxIdleMs;
+                long next = device.Tcp.NextTimerMs();   // -1: no TCP timer pending
+                if (next >= 0)
+                {
+                    long untilNext = next - clock.NowMs;
+                    if (untilNext < wait)
+                    {
+                        wait = untilNext;
+                    }
+                }
+                if (wait > 0)
+                {
+                    wake.WaitOne((int)wait, false);
+                }
+            }
+        }
+
+        private static DeviceConfig Configure(BoardPins board)
+        {
+            DeviceConfig config = new DeviceConfig();
+            config.Leds = board.Leds;
+            config.TraceLevel = TraceLevel.States;
+
+            // DHCP, with a static fallback after DhcpFallbackAfterAttempts unanswered DISCOVERs.
+            config.Interface.UseDhcp = true;
+            config.Interface.Address = Ipv4Address.Make(192, 168, 1, 50);
+            config.Interface.Netmask = Ipv4Address.Make(255, 255, 255, 0);
+            config.Interface.Gateway = Ipv4Address.Make(192, 168, 1, 1);
+            // Locally administered MAC (02:...). Change the last bytes when two boards share a LAN.
+            config.Interface.MacAddress = new byte[] { 0x02, 0x4E, 0x54, 0x00, 0x00, 0x01 };
+
+            config.Tcp.IsnKey = IsnKey();
+            return config;
+        }
+
+        /// <summary>
+        /// RFC 6528 secret, new at every boot: System.Random's bytes (nanoFramework's native
+        /// generator) mixed with the boot time in milliseconds. The API has no documented
+        /// hardware-RNG call, so this is "unpredictable enough for a lab", not cryptographic.
+        /// </summary>
+        private static byte[] IsnKey()
+        {
+            byte[] key = new byte[16];
+            Random random = new Random();
+            random.NextBytes(key);
+            long t = Environment.TickCount64;
+            for (int i = 0; i < 8; i++)
+            {
+                key[i] ^= (byte)(t >> (8 * i));
+                key[15 - i] ^= (byte)random.Next(256);
+            }
+            return key;
+        }
+    }
+}
