@@ -1,47 +1,108 @@
+using NanoTcp.Cli.Lab;
+
 namespace NanoTcp.Cli;
 
+/// <summary>The `nanotcp` command: the board simulator and the lab tools.</summary>
 public static class Program
 {
+    private const string Usage =
+        "usage: nanotcp [command] [options]\n" +
+        "\n" +
+        "commands:\n" +
+        "  demo                 (default) a virtual board and PC: ARP, ping, UDP and TCP echo, four-way close,\n" +
+        "                       TIME-WAIT, on a virtual clock; ends with the ladder diagram\n" +
+        "  lab [scenario]       lists the textbook scenarios, or runs one (nanotcp lab time-wait)\n" +
+        "  monitor [FILE|-|DEV] renders trace lines from a board's serial port, a file or stdin\n" +
+        "  help                 this text\n" +
+        "\n" +
+        "options of demo and lab:\n" +
+        "  --pcap FILE          write the wire at the board's port for Wireshark\n" +
+        "  --svg FILE           write the ladder diagram as SVG\n" +
+        "  --ascii              draw the terminal diagram with ASCII only\n";
+
     public static int Main(string[] args)
     {
         string command = args.Length > 0 ? args[0] : "demo";
+        string[] rest = args.Length > 0 ? args[1..] : Array.Empty<string>();
         switch (command)
         {
             case "demo":
-                string pcap = null;
-                for (int i = 1; i < args.Length; i++)
-                {
-                    if (args[i] == "--pcap" && i + 1 < args.Length) pcap = args[++i];
-                    else
-                    {
-                        Console.Error.WriteLine($"nanotcp demo: unknown option '{args[i]}' (try --help)");
-                        return 2;
-                    }
-                }
-                return IpDemo.Run(Console.Out, pcap);
+            {
+                var o = DiagramOptions.Parse("demo", rest, allowName: false);
+                return o == null ? 2 : IpDemo.Run(Console.Out, o.Pcap, o.Svg, o.Ascii);
+            }
             case "lab":
-                if (args.Length == 1) return Lab.LabCommand.List(Console.Out);
-                string labPcap = null;
-                for (int i = 2; i < args.Length; i++)
+            {
+                var o = DiagramOptions.Parse("lab", rest, allowName: true);
+                if (o == null) return 2;
+                return o.Name == null ? LabCommand.List(Console.Out) : LabCommand.Run(o.Name, Console.Out, o.Pcap, o.Svg, o.Ascii);
+            }
+            case "monitor":
+            {
+                if (rest.Contains("--help") || rest.Contains("-h"))
                 {
-                    if (args[i] == "--pcap" && i + 1 < args.Length) labPcap = args[++i];
-                    else
-                    {
-                        Console.Error.WriteLine($"nanotcp lab: unknown option '{args[i]}' (try --help)");
-                        return 2;
-                    }
+                    Console.WriteLine(MonitorOptions.Usage);
+                    return 0;
                 }
-                return Lab.LabCommand.Run(args[1], Console.Out, labPcap);
+                var mo = MonitorOptions.Parse(rest, out string error);
+                if (mo == null)
+                {
+                    Console.Error.WriteLine($"nanotcp monitor: {error} (try nanotcp monitor --help)");
+                    return 2;
+                }
+                return MonitorCommand.Run(mo, Console.In, Console.Out);
+            }
             case "-h":
             case "--help":
             case "help":
-                Console.WriteLine("usage: nanotcp [demo [--pcap FILE]]");
-                Console.WriteLine();
-                Console.WriteLine("  demo   a virtual board and PC on an in-memory link: ARP, ping, UDP echo, with the serial trace;\n         --pcap FILE writes the board's side of the wire for Wireshark");
+                Console.Write(Usage);
                 return 0;
             default:
-                Console.Error.WriteLine($"nanotcp: unknown command '{command}' (try --help)");
+                Console.Error.WriteLine($"nanotcp: unknown command '{command}' (try nanotcp --help)");
                 return 2;
+        }
+    }
+
+    /// <summary>The options demo and lab share; prints a one-line error and returns null when they are wrong.</summary>
+    private sealed class DiagramOptions
+    {
+        public string Name;
+        public string Pcap;
+        public string Svg;
+        public bool Ascii;
+
+        public static DiagramOptions Parse(string command, string[] args, bool allowName)
+        {
+            var o = new DiagramOptions();
+            for (int i = 0; i < args.Length; i++)
+            {
+                string a = args[i];
+                if (a == "--help" || a == "-h")
+                {
+                    Console.Write(Usage);
+                    Environment.Exit(0);
+                }
+                if ((a == "--pcap" || a == "--svg") && i + 1 < args.Length)
+                {
+                    if (a == "--pcap") o.Pcap = args[++i]; else o.Svg = args[++i];
+                }
+                else if (a == "--ascii")
+                {
+                    o.Ascii = true;
+                }
+                else if (allowName && o.Name == null && !a.StartsWith('-'))
+                {
+                    o.Name = a;
+                }
+                else
+                {
+                    Console.Error.WriteLine(a is "--pcap" or "--svg"
+                        ? $"nanotcp {command}: {a} needs a file name"
+                        : $"nanotcp {command}: unknown argument '{a}' (try nanotcp --help)");
+                    return null;
+                }
+            }
+            return o;
         }
     }
 }

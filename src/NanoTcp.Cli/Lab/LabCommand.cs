@@ -22,7 +22,7 @@ public static class LabCommand
         return new LabResult(scenario, outcome, bench.Pc.Trace.ToList(), bench.Board.Trace.ToList(), bench.Log.ToList());
     }
 
-    public static int Run(string name, TextWriter output, string pcapPath)
+    public static int Run(string name, TextWriter output, string pcapPath, string svgPath = null, bool ascii = false)
     {
         var scenario = LabScenarios.Find(name);
         if (scenario == null)
@@ -39,6 +39,7 @@ public static class LabCommand
         {
             output.WriteLine(line);
         }
+        Diagrams.Show(result.PcTrace, result.BoardTrace, output, svgPath, ascii, scenario.Title);
         output.WriteLine();
         output.WriteLine("outcome: " + result.Outcome);
         if (pcapPath != null)

@@ -41,6 +41,9 @@ public class DemoTests
             at = found;
         }
         Assert.DoesNotContain("] drop ", text);
+        // The ladder diagram of the TCP exchange closes the demo.
+        Assert.Contains("SYN, ACK seq=0 ack=1 win=2048", text);
+        Assert.Contains("TIME-WAIT", text.Substring(text.LastIndexOf("192.168.7.10:50000", StringComparison.Ordinal)));
         Assert.Contains("0 dropped", text);
     }
 

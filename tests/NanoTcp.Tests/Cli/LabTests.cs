@@ -143,4 +143,27 @@ public class LabTests
         Assert.Equal(2, LabCommand.Run("nope", o, null));
         Assert.Contains("no scenario 'nope'", o.ToString());
     }
+
+    [Fact]
+    public void LabDrawsTheLadderWithTheLostAckAndWritesAnSvg()
+    {
+        string svg = Path.Combine(Path.GetTempPath(), $"nanotcp-lab-{Environment.ProcessId}.svg");
+        try
+        {
+            var o = new StringWriter();
+            Assert.Equal(0, LabCommand.Run("time-wait", o, null, svg));
+            string text = o.ToString();
+            Assert.Contains("ACK seq=2 ack=2 win=2048 (lost)", text);
+            Assert.Contains("(2MSL timer restarted 60 s)", text);
+            Assert.Contains("... 60 s later ...", text);
+            var doc = System.Xml.Linq.XDocument.Load(svg);
+            Assert.Equal("svg", doc.Root!.Name.LocalName);
+            Assert.Contains("Why TIME-WAIT lasts 2MSL", doc.ToString());
+            Assert.Contains("lost", doc.ToString());
+        }
+        finally
+        {
+            File.Delete(svg);
+        }
+    }
 }
