@@ -104,4 +104,53 @@ public class TapBridgeTests
         Assert.Contains(summary, l => l.Contains("HTTP/1.") && l.Contains("200"));
         File.Delete(pcap);
     }
+
+    private const string EchoBulk = @"
+import os, socket, sys, threading, hashlib
+n = int(sys.argv[1])
+data = os.urandom(n)
+s = socket.create_connection(('192.168.77.2', 7), timeout=60)
+def send():
+    s.sendall(data)
+    s.shutdown(socket.SHUT_WR)
+threading.Thread(target=send, daemon=True).start()
+got = bytearray()
+while True:
+    b = s.recv(65536)
+    if not b: break
+    got += b
+print('echoed', len(got), 'of', n, 'same' if bytes(got) == data else 'DIFFERENT')
+";
+
+    [Fact]
+    public void LinuxEchoes100KilobytesThroughLossyBridge()
+    {
+        if (!CanRun()) return;
+        int id = Environment.ProcessId % 100000;
+        string ns = $"nt-bulk-{id}", tapName = $"ntb{id}";
+        var transcript = new Transcript();
+        using var cts = new CancellationTokenSource();
+        int exitCode = -1;
+        var options = new TapOptions { Name = tapName, Netns = ns, Drop = 5, Duplicate = 2, Reorder = 2, DelayMs = 2, Seed = 9, Trace = NanoTcp.Trace.TraceLevel.States };
+        var boardThread = new Thread(() => exitCode = TapCommand.Run(options, transcript, cts.Token)) { IsBackground = true };
+        try
+        {
+            boardThread.Start();
+            var ready = Stopwatch.StartNew();
+            while (!transcript.ToString().Contains("nanotcp> ") && ready.ElapsedMilliseconds < 10000 && boardThread.IsAlive) Thread.Sleep(20);
+            Assert.True(transcript.ToString().Contains("nanotcp> "), "the board did not come up:\n" + transcript);
+            var run = InNamespace(ns, "python3", "-c", EchoBulk, "100000");
+            Assert.True(run.Code == 0, run.Output);
+            Assert.Equal("echoed 100000 of 100000 same", run.Output.Trim());
+        }
+        finally
+        {
+            cts.Cancel();
+            boardThread.Join(10000);
+            string t = transcript.ToString();
+            _out.WriteLine(t.Length > 20000 ? t.Substring(t.Length - 20000) : t);
+            if (HostNetwork.NamespaceExists(ns)) HostNetwork.Exec("ip", null, "netns", "del", ns);
+        }
+        Assert.Equal(0, exitCode);
+    }
 }
