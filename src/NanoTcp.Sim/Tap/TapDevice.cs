@@ -31,7 +31,7 @@ public sealed class TapDevice : INetworkDevice, IDisposable
     private const ulong TUNSETIFF = 0x400454CA;
     private const short IFF_TAP = 0x0002;
     private const short IFF_NO_PI = 0x1000;
-    private const int EINTR = 4, EAGAIN = 11, EACCES = 13, EPERM = 1, ENOENT = 2, ENODEV = 19, EBUSY = 16;
+    private const int EINTR = 4, EAGAIN = 11, EACCES = 13, EPERM = 1, ENOENT = 2, ENODEV = 19, EBUSY = 16, EINVAL = 22;
     private const int IfNameSize = 16;
 
     private int _fd;
@@ -67,6 +67,7 @@ public sealed class TapDevice : INetworkDevice, IDisposable
             int err = Marshal.GetLastPInvokeError();
             Native.close(fd);
             if (err == EPERM || err == EACCES) throw new TapException(NeedsRoot);
+            if (err == EINVAL) throw new TapException($"cannot create TAP device {name}: an interface of that name exists and is not a TAP device (choose another --name)");
             if (err == EBUSY) throw new TapException($"TAP device {name} is busy (another process holds it, or it is not a TAP device)");
             throw new TapException($"cannot create TAP device {name}: {Describe(err)}");
         }

@@ -80,4 +80,12 @@ public class TapOptionsTests
             Assert.Equal("nanotcp tap: error: " + TapDevice.NeedsRoot, text);
         }
     }
+
+    [Fact]
+    public void AnExistingInterfaceThatIsNotATapIsNamed()
+    {
+        if (!TapDevice.IsRoot || !File.Exists(TapDevice.TunPath)) return; // needs root: nothing to check without it
+        var e = Assert.Throws<TapException>(() => new TapDevice("lo"));
+        Assert.Equal("cannot create TAP device lo: an interface of that name exists and is not a TAP device (choose another --name)", e.Message);
+    }
 }
