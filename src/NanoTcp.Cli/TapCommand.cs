@@ -26,8 +26,11 @@ public sealed class TapOptions
     public string Pcap;
     public TraceLevel Trace = TraceLevel.Segments;
     public bool Help;
-    /// <summary>Console commands for the board, one a line (the CLI passes stdin); null: none.</summary>
+    /// <summary>Console commands for the board, one a line (the CLI passes stdin when it is redirected); null: none.</summary>
     public TextReader Input;
+    /// <summary>Forward key presses from the terminal as they are typed (the CLI sets it when stdin is a terminal):
+    /// the board's console echoes and edits the line (Backspace, Ctrl-U), as on a serial terminal.</summary>
+    public bool Keys;
     /// <summary>Poll-loop wait when idle (woken at once by a frame from the TAP).</summary>
     public int IdleWaitMs = 1;
 
@@ -160,7 +163,8 @@ public static class TapCommand
             ctx.Cancel = true;
             cts.Cancel();
         });
-        o.Input = Console.In;
+        if (Console.IsInputRedirected) o.Input = Console.In;
+        else o.Keys = true;
         return Run(o, Console.Out, cts.Token);
     }
 
@@ -217,6 +221,7 @@ public static class TapCommand
             output.Flush();
 
             StartInput(o.Input, board, ct);
+            if (o.Keys) StartKeys(board, ct);
             board.Start();
             long turns = 0;
             while (!ct.IsCancellationRequested)
@@ -255,6 +260,30 @@ public static class TapCommand
     }
 
     private static int PerMille(double percent) => (int)Math.Round(percent * 10);
+
+    private static void StartKeys(VirtualBoard board, CancellationToken ct)
+    {
+        var reader = new Thread(() =>
+        {
+            try
+            {
+                while (!ct.IsCancellationRequested)
+                {
+                    ConsoleKeyInfo key = Console.ReadKey(intercept: true);
+                    char c = key.Key == ConsoleKey.Enter ? '\r' : key.Key == ConsoleKey.Backspace ? '\b' : key.KeyChar;
+                    if (c != '\0') board.Type(c.ToString());
+                }
+            }
+            catch (InvalidOperationException)
+            {
+            }
+            catch (IOException)
+            {
+            }
+        })
+        { IsBackground = true, Name = "nanotcp tap keys" };
+        reader.Start();
+    }
 
     private static void StartInput(TextReader input, VirtualBoard board, CancellationToken ct)
     {

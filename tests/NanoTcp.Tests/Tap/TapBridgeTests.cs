@@ -54,7 +54,7 @@ public class TapBridgeTests
         var transcript = new Transcript();
         using var cts = new CancellationTokenSource();
         int exitCode = -1;
-        var options = new TapOptions { Name = tapName, Netns = ns, Pcap = pcap, Trace = NanoTcp.Trace.TraceLevel.Segments };
+        var options = new TapOptions { Name = tapName, Netns = ns, Pcap = pcap, Trace = NanoTcp.Trace.TraceLevel.Segments, Input = new StringReader("ifconfig\n") };
         var boardThread = new Thread(() => exitCode = TapCommand.Run(options, transcript, cts.Token)) { IsBackground = true };
         try
         {
@@ -94,6 +94,7 @@ public class TapBridgeTests
         Assert.DoesNotContain(tapName + ":", HostNetwork.Exec("ip", null, "-o", "link", "show").Output);
         string text = transcript.ToString();
         Assert.Contains("LISTEN -> SYN-RECEIVED", text);
+        Assert.Contains("inet 192.168.77.2/24", text); // the console command given on the input
         Assert.Contains("stopped:", text);
 
         List<string> problems = Tshark.Problems(pcap);
