@@ -1,0 +1,311 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using NanoTcp.Sim;
+using NanoTcp.Sim.Board;
+using NanoTcp.Sim.Pcap;
+using NanoTcp.Sim.Tap;
+using NanoTcp.Trace;
+
+namespace NanoTcp.Cli;
+
+/// <summary>Options of <c>nanotcp tap</c>.</summary>
+public sealed class TapOptions
+{
+    public const string Usage =
+        "usage: nanotcp tap [--name NAME] [--netns NAME] [--drop PCT] [--duplicate PCT] [--reorder PCT] [--corrupt PCT]\n" +
+        "                   [--delay MS] [--seed N] [--pcap FILE] [--trace off|states|segments|frames]";
+
+    /// <summary>The TAP interface (default nt0).</summary>
+    public string Name = "nt0";
+    /// <summary>A network namespace to create for the host side (deleted on exit); null: the host's own.</summary>
+    public string Netns;
+    /// <summary>Fault rates in percent (0..100), applied in both directions by the bridge.</summary>
+    public double Drop, Duplicate, Reorder, Corrupt;
+    public int DelayMs;
+    public uint Seed = 1;
+    public string Pcap;
+    public TraceLevel Trace = TraceLevel.Segments;
+    public bool Help;
+    /// <summary>Console commands for the board, one a line (the CLI passes stdin when it is redirected); null: none.</summary>
+    public TextReader Input;
+    /// <summary>Forward key presses from the terminal as they are typed (the CLI sets it when stdin is a terminal):
+    /// the board's console echoes and edits the line (Backspace, Ctrl-U), as on a serial terminal.</summary>
+    public bool Keys;
+    /// <summary>Poll-loop wait when idle (woken at once by a frame from the TAP).</summary>
+    public int IdleWaitMs = 1;
+
+    /// <summary>Parses the arguments after "tap". Returns null and a one-line error when they are wrong.</summary>
+    public static TapOptions Parse(string[] args, out string error)
+    {
+        var o = new TapOptions();
+        error = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            if (a == "-h" || a == "--help")
+            {
+                o.Help = true;
+                continue;
+            }
+            if (!a.StartsWith("--", StringComparison.Ordinal))
+            {
+                error = $"nanotcp tap: unexpected argument '{a}' (try --help)";
+                return null;
+            }
+            if (i + 1 >= args.Length)
+            {
+                error = $"nanotcp tap: {a} needs a value (try --help)";
+                return null;
+            }
+            string v = args[++i];
+            switch (a)
+            {
+                case "--name":
+                    if (!ValidName(v, 15)) { error = $"nanotcp tap: bad interface name '{v}' (1 to 15 letters, digits, '-', '_', '.')"; return null; }
+                    o.Name = v;
+                    break;
+                case "--netns":
+                    if (!ValidName(v, 64)) { error = $"nanotcp tap: bad namespace name '{v}' (letters, digits, '-', '_', '.')"; return null; }
+                    o.Netns = v;
+                    break;
+                case "--drop": if (!Percent(a, v, out o.Drop, out error)) return null; break;
+                case "--duplicate": if (!Percent(a, v, out o.Duplicate, out error)) return null; break;
+                case "--reorder": if (!Percent(a, v, out o.Reorder, out error)) return null; break;
+                case "--corrupt": if (!Percent(a, v, out o.Corrupt, out error)) return null; break;
+                case "--delay":
+                    if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out o.DelayMs) || o.DelayMs > 60000)
+                    {
+                        error = $"nanotcp tap: --delay wants milliseconds 0..60000, not '{v}'";
+                        return null;
+                    }
+                    break;
+                case "--seed":
+                    if (!uint.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out o.Seed))
+                    {
+                        error = $"nanotcp tap: --seed wants a non-negative integer, not '{v}'";
+                        return null;
+                    }
+                    break;
+                case "--pcap":
+                    o.Pcap = v;
+                    break;
+                case "--trace":
+                    switch (v)
+                    {
+                        case "off": o.Trace = TraceLevel.Off; break;
+                        case "states": o.Trace = TraceLevel.States; break;
+                        case "segments": o.Trace = TraceLevel.Segments; break;
+                        case "frames": o.Trace = TraceLevel.Frames; break;
+                        default:
+                            error = $"nanotcp tap: --trace wants off, states, segments or frames, not '{v}'";
+                            return null;
+                    }
+                    break;
+                default:
+                    error = $"nanotcp tap: unknown option '{a}' (try --help)";
+                    return null;
+            }
+        }
+        return o;
+    }
+
+    /// <summary>The prefix for commands on the host side: "ip netns exec NAME " or "".</summary>
+    public string CommandPrefix => Netns == null ? "" : $"ip netns exec {Netns} ";
+
+    private static bool ValidName(string v, int max)
+    {
+        if (v.Length == 0 || v.Length > max || v == "." || v == "..") return false;
+        foreach (char c in v)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_' || c == '.')) return false;
+        }
+        return true;
+    }
+
+    private static bool Percent(string option, string v, out double value, out string error)
+    {
+        error = null;
+        if (double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value >= 0 && value <= 100) return true;
+        error = $"nanotcp tap: {option} wants a percentage 0..100, not '{v}'";
+        return false;
+    }
+}
+
+/// <summary>
+/// <c>nanotcp tap</c>: the virtual board (emulated ENC28J60 + driver + the firmware's composition)
+/// on the wall clock, its cable bridged to a Linux TAP interface, so the host's own TCP/IP stack,
+/// ping, curl, nc and Wireshark talk to it. Board 192.168.77.2/24, host side 192.168.77.1/24.
+/// </summary>
+public static class TapCommand
+{
+    /// <summary>Entry point for Program: parses, wires Ctrl-C/SIGTERM, runs on the console.</summary>
+    public static int Execute(string[] args)
+    {
+        TapOptions o = TapOptions.Parse(args, out string error);
+        if (o == null)
+        {
+            Console.Error.WriteLine(error);
+            return 2;
+        }
+        if (o.Help)
+        {
+            Console.WriteLine(TapOptions.Usage);
+            return 0;
+        }
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+        };
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            cts.Cancel();
+        });
+        if (Console.IsInputRedirected) o.Input = Console.In;
+        else o.Keys = true;
+        return Run(o, Console.Out, cts.Token);
+    }
+
+    public static int Run(TapOptions o, TextWriter output, CancellationToken ct)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            output.WriteLine("nanotcp tap: error: TAP devices need Linux");
+            return 1;
+        }
+        if (!TapDevice.IsRoot)
+        {
+            output.WriteLine("nanotcp tap: error: " + TapDevice.NeedsRoot);
+            return 1;
+        }
+        TapDevice tap = null;
+        HostNetwork net = null;
+        PcapWriter pcap = null;
+        try
+        {
+            tap = new TapDevice(o.Name);
+            net = HostNetwork.Configure(tap.Name, o.Netns);
+            if (o.Pcap != null) pcap = PcapWriter.Create(o.Pcap);
+
+            var clock = new WallClock();
+            var options = new VirtualBoardOptions
+            {
+                Console = output,
+                TraceLevel = o.Trace,
+                Seed = o.Seed,
+                DropPerMille = PerMille(o.Drop),
+                DuplicatePerMille = PerMille(o.Duplicate),
+                ReorderPerMille = PerMille(o.Reorder),
+                CorruptPerMille = PerMille(o.Corrupt),
+                DelayMs = o.DelayMs,
+                Pcap = pcap,
+                Banner = "NanoTcp virtual board on TAP " + tap.Name,
+            };
+            var board = new VirtualBoard(tap, clock, options);
+
+            string where = o.Netns == null ? "" : $" in network namespace {o.Netns}";
+            output.WriteLine($"board 192.168.77.2/24 (mac 02:4e:54:00:00:02) <-> {tap.Name} 192.168.77.1/24{where}");
+            if (options.HasFaults)
+            {
+                output.WriteLine($"faults (both ways): drop {o.Drop}% duplicate {o.Duplicate}% reorder {o.Reorder}% corrupt {o.Corrupt}% delay {o.DelayMs} ms, seed {o.Seed}");
+            }
+            if (o.Pcap != null) output.WriteLine($"capturing the board's side of the wire to {o.Pcap}");
+            output.WriteLine("from another terminal, try:");
+            output.WriteLine($"  {o.CommandPrefix}ping 192.168.77.2");
+            output.WriteLine($"  {o.CommandPrefix}curl http://192.168.77.2/");
+            output.WriteLine($"  {o.CommandPrefix}nc 192.168.77.2 7");
+            output.WriteLine("type console commands here (help, netstat, stats, trace ...); Ctrl-C stops and removes the TAP"
+                + (o.Netns == null ? "" : " and the namespace"));
+            output.Flush();
+
+            StartInput(o.Input, board, ct);
+            if (o.Keys) StartKeys(board, ct);
+            board.Start();
+            long turns = 0;
+            while (!ct.IsCancellationRequested)
+            {
+                board.Poll(clock.NowMs);
+                if (++turns % 1024 == 0) board.Serial.TakeOutput(); // echoed already; keep memory flat
+                tap.WaitReadable(o.IdleWaitMs);
+            }
+            output.WriteLine();
+            output.WriteLine($"stopped: {board.FramesToBoard} frames to the board, {board.FramesFromBoard} from it"
+                + (pcap != null ? $", {pcap.Frames} captured in {o.Pcap}" : ""));
+            return 0;
+        }
+        catch (TapException e)
+        {
+            output.WriteLine("nanotcp tap: error: " + e.Message);
+            return 1;
+        }
+        catch (IOException e) when (o.Pcap != null && pcap == null)
+        {
+            output.WriteLine($"nanotcp tap: error: cannot write {o.Pcap}: {e.Message}");
+            return 1;
+        }
+        catch (UnauthorizedAccessException e) when (o.Pcap != null && pcap == null)
+        {
+            output.WriteLine($"nanotcp tap: error: cannot write {o.Pcap}: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            pcap?.Dispose();
+            tap?.Dispose();   // closing the descriptor deletes the TAP interface...
+            net?.Dispose();   // ...then the namespace goes
+            output.Flush();
+        }
+    }
+
+    private static int PerMille(double percent) => (int)Math.Round(percent * 10);
+
+    private static void StartKeys(VirtualBoard board, CancellationToken ct)
+    {
+        var reader = new Thread(() =>
+        {
+            try
+            {
+                while (!ct.IsCancellationRequested)
+                {
+                    ConsoleKeyInfo key = Console.ReadKey(intercept: true);
+                    char c = key.Key == ConsoleKey.Enter ? '\r' : key.Key == ConsoleKey.Backspace ? '\b' : key.KeyChar;
+                    if (c != '\0') board.Type(c.ToString());
+                }
+            }
+            catch (InvalidOperationException)
+            {
+            }
+            catch (IOException)
+            {
+            }
+        })
+        { IsBackground = true, Name = "nanotcp tap keys" };
+        reader.Start();
+    }
+
+    private static void StartInput(TextReader input, VirtualBoard board, CancellationToken ct)
+    {
+        if (input == null) return;
+        var reader = new Thread(() =>
+        {
+            try
+            {
+                string line;
+                while (!ct.IsCancellationRequested && (line = input.ReadLine()) != null)
+                {
+                    board.Type(line + "\r");
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        })
+        { IsBackground = true, Name = "nanotcp tap stdin" };
+        reader.Start();
+    }
+}

@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using NanoTcp.Device;
+using NanoTcp.Drivers.Enc28j60;
+using Enc28j60Driver = NanoTcp.Drivers.Enc28j60.Enc28j60;
+using NanoTcp.Hal;
+using NanoTcp.Phy;
+using NanoTcp.Sim.Enc28j60;
+using NanoTcp.Sim.Pcap;
+using NanoTcp.Trace;
+using NanoTcp.Wire;
+
+namespace NanoTcp.Sim.Board;
+
+/// <summary>How to build a <see cref="VirtualBoard"/>. Rates are per mille, as in <see cref="FaultInjector"/>.</summary>
+public sealed class VirtualBoardOptions
+{
+    /// <summary>The board's address and subnet (default 192.168.77.2/24, gateway 192.168.77.1: the TAP link).</summary>
+    public uint Address = Ipv4Address.Make(192, 168, 77, 2);
+    public uint Netmask = 0xFFFFFF00;
+    public uint Gateway = Ipv4Address.Make(192, 168, 77, 1);
+    public byte[] MacAddress = { 0x02, 0x4E, 0x54, 0x00, 0x00, 0x02 };
+
+    public TraceLevel TraceLevel = TraceLevel.States;
+
+    /// <summary>Where the serial console's output is echoed as it is written (null: only collected in <see cref="VirtualBoard.Serial"/>).</summary>
+    public TextWriter? Console;
+
+    /// <summary>Seed for the fault injector and the interface's random choices.</summary>
+    public uint Seed = 1;
+    public int DropPerMille, DuplicatePerMille, ReorderPerMille, CorruptPerMille, DelayMs, JitterMs;
+
+    /// <summary>Capture of the board's side of the wire (what the chip receives, after faults, and sends, before them).</summary>
+    public PcapWriter? Pcap;
+
+    /// <summary>RFC 6528 key; null draws 16 random bytes (as the firmware does at boot).</summary>
+    public byte[]? IsnKey;
+
+    /// <summary>The device composition's configuration; the addresses, trace level and ISN key above are written into it.</summary>
+    public DeviceConfig Device = new();
+
+    public string Banner = "NanoTcp virtual board (ENC28J60 emulator)";
+
+    public bool HasFaults => DropPerMille > 0 || DuplicatePerMille > 0 || ReorderPerMille > 0 || CorruptPerMille > 0 || DelayMs > 0 || JitterMs > 0;
+}
+
+/// <summary>
+/// The simulated board as the firmware runs it: the ENC28J60 emulator, the driver over it (SPI
+/// bus and interrupt line = the chip), and the device composition over the driver with a virtual
+/// serial console. The chip's cable side is pumped to and from another device (a TAP interface,
+/// a memory link) through an optional fault injector, with an optional pcap capture on the
+/// board's side. <see cref="Poll"/> is the main loop body: pump in, board, pump out.
+/// Not thread-safe except <see cref="Type"/>.
+/// </summary>
+public sealed class VirtualBoard
+{
+    private const int FramesPerPump = 64;
+    private readonly INetworkDevice _link;   // the peer, behind the fault injector when there is one
+    private readonly INetworkDevice _board;  // the chip's cable side, behind the pcap when there is one
+    private readonly byte[] _frame = new byte[1514];
+    private readonly ConcurrentQueue<string> _typed = new();
+    private readonly Tracer _driverTracer;
+
+    public VirtualBoard(INetworkDevice peer, IClock clock, VirtualBoardOptions? options = null)
+    {
+        Options = options ?? new VirtualBoardOptions();
+        VirtualBoardOptions o = Options;
+        Peer = peer;
+        Clock = clock;
+        Chip = new VirtualEnc28j60(clock);
+        Serial = new VirtualSerialLine(o.Console);
+
+        DeviceConfig cfg = o.Device;
+        cfg.TraceLevel = o.TraceLevel;
+        cfg.Interface.Address = o.Address;
+        cfg.Interface.Netmask = o.Netmask;
+        cfg.Interface.Gateway = o.Gateway;
+        cfg.Interface.MacAddress = (byte[])o.MacAddress.Clone();
+        cfg.Interface.Seed = o.Seed;
+        cfg.Tcp.IsnKey = o.IsnKey ?? RandomNumberGenerator.GetBytes(16);
+
+        // The driver traces through the composition's tracer, so it is built first with a
+        // forwarding tracer and attached once the composition exists.
+        var driverTrace = new ForwardingSink();
+        _driverTracer = new Tracer(driverTrace, o.TraceLevel);
+        Driver = new Enc28j60Driver(Chip, Chip, Chip.ResetPin, clock, new Enc28j60Options { MacAddress = (byte[])o.MacAddress.Clone() }, _driverTracer);
+        if (!Driver.Initialize()) throw new InvalidOperationException("the ENC28J60 driver did not initialise the emulated chip");
+        Device = new DeviceComposition(Driver, Serial, null, cfg);
+        driverTrace.Target = Device.Tracer;
+
+        if (o.HasFaults)
+        {
+            Faults = new FaultInjector(peer, o.Seed)
+            {
+                DropPerMille = o.DropPerMille,
+                DuplicatePerMille = o.DuplicatePerMille,
+                ReorderPerMille = o.ReorderPerMille,
+                CorruptPerMille = o.CorruptPerMille,
+                DelayMs = o.DelayMs,
+                JitterMs = o.JitterMs,
+            };
+            _link = Faults;
+        }
+        else
+        {
+            _link = peer;
+        }
+        _board = o.Pcap != null ? new PcapDevice(Chip.Wire, o.Pcap) : Chip.Wire;
+    }
+
+    public VirtualBoardOptions Options { get; }
+    public INetworkDevice Peer { get; }
+    public IClock Clock { get; }
+    public VirtualEnc28j60 Chip { get; }
+    public Enc28j60Driver Driver { get; }
+    public DeviceComposition Device { get; }
+    public VirtualSerialLine Serial { get; }
+
+    /// <summary>The fault injector between the chip and the peer, or null without faults.</summary>
+    public FaultInjector? Faults { get; }
+
+    /// <summary>Frames carried each way by the pump.</summary>
+    public long FramesToBoard { get; private set; }
+    public long FramesFromBoard { get; private set; }
+
+    /// <summary>Shows the banner and the prompt on the console.</summary>
+    public void Start() => Device.Start(Options.Banner);
+
+    /// <summary>Queues console input (a line is executed when it ends with "\r"); safe from any thread.</summary>
+    public void Type(string text) => _typed.Enqueue(text);
+
+    /// <summary>One turn: frames from the peer into the chip, the board's main loop, frames from the chip to the peer.</summary>
+    public void Poll(long nowMs)
+    {
+        while (_typed.TryDequeue(out string? text)) Serial.Type(text);
+        _driverTracer.Level = Device.Tracer.Level; // the console's trace command covers the driver too
+        PumpToBoard(nowMs);
+        Device.Poll(nowMs);
+        PumpFromBoard(nowMs);
+    }
+
+    private void PumpToBoard(long nowMs)
+    {
+        for (int i = 0; i < FramesPerPump; i++)
+        {
+            int n = _link.Receive(_frame, 0, _frame.Length, nowMs);
+            if (n <= 0) break;
+            _board.Transmit(_frame, 0, n, nowMs);
+            FramesToBoard++;
+        }
+    }
+
+    private void PumpFromBoard(long nowMs)
+    {
+        for (int i = 0; i < FramesPerPump; i++)
+        {
+            int n = _board.Receive(_frame, 0, _frame.Length, nowMs);
+            if (n <= 0) break;
+            _link.Transmit(_frame, 0, n, nowMs);
+            FramesFromBoard++;
+        }
+    }
+
+    private sealed class ForwardingSink : ITraceSink
+    {
+        public Tracer? Target;
+
+        public void OnTrace(TraceEvent e) => Target?.Sink?.OnTrace(e);
+    }
+}

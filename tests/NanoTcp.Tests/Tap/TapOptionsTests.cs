@@ -1,0 +1,91 @@
+using NanoTcp.Cli;
+using NanoTcp.Sim.Tap;
+using NanoTcp.Trace;
+
+namespace NanoTcp.Tests.Tap;
+
+/// <summary>`nanotcp tap` arguments and errors: none of these need root.</summary>
+public class TapOptionsTests
+{
+    [Fact]
+    public void DefaultsAreTheDocumentedOnes()
+    {
+        TapOptions o = TapOptions.Parse(Array.Empty<string>(), out string error);
+        Assert.Null(error);
+        Assert.Equal("nt0", o.Name);
+        Assert.Null(o.Netns);
+        Assert.Equal("", o.CommandPrefix);
+        Assert.Equal(TraceLevel.Segments, o.Trace);
+        Assert.Equal(0, o.Drop + o.Duplicate + o.Reorder + o.Corrupt + o.DelayMs);
+    }
+
+    [Fact]
+    public void ParsesEveryOption()
+    {
+        TapOptions o = TapOptions.Parse(new[] { "--name", "tap7", "--netns", "lab", "--drop", "10", "--duplicate", "2.5", "--reorder", "5",
+            "--corrupt", "0.1", "--delay", "20", "--seed", "42", "--pcap", "/tmp/x.pcap", "--trace", "frames" }, out string error);
+        Assert.Null(error);
+        Assert.Equal("tap7", o.Name);
+        Assert.Equal("lab", o.Netns);
+        Assert.Equal("ip netns exec lab ", o.CommandPrefix);
+        Assert.Equal(10, o.Drop);
+        Assert.Equal(2.5, o.Duplicate);
+        Assert.Equal(5, o.Reorder);
+        Assert.Equal(0.1, o.Corrupt);
+        Assert.Equal(20, o.DelayMs);
+        Assert.Equal(42u, o.Seed);
+        Assert.Equal("/tmp/x.pcap", o.Pcap);
+        Assert.Equal(TraceLevel.Frames, o.Trace);
+        Assert.True(TapOptions.Parse(new[] { "--help" }, out _).Help);
+    }
+
+    [Theory]
+    [InlineData("nanotcp tap: unknown option '--bogus' (try --help)", "--bogus", "1")]
+    [InlineData("nanotcp tap: --drop wants a percentage 0..100, not '150'", "--drop", "150")]
+    [InlineData("nanotcp tap: --drop wants a percentage 0..100, not 'lots'", "--drop", "lots")]
+    [InlineData("nanotcp tap: --delay wants milliseconds 0..60000, not '-5'", "--delay", "-5")]
+    [InlineData("nanotcp tap: --seed wants a non-negative integer, not 'x'", "--seed", "x")]
+    [InlineData("nanotcp tap: --trace wants off, states, segments or frames, not 'loud'", "--trace", "loud")]
+    [InlineData("nanotcp tap: bad interface name 'much-too-long-name' (1 to 15 letters, digits, '-', '_', '.')", "--name", "much-too-long-name")]
+    [InlineData("nanotcp tap: bad namespace name 'a/b' (letters, digits, '-', '_', '.')", "--netns", "a/b")]
+    [InlineData("nanotcp tap: --pcap needs a value (try --help)", "--pcap")]
+    [InlineData("nanotcp tap: unexpected argument 'now' (try --help)", "now")]
+    public void BadArgumentsGiveOneLineErrors(string expected, params string[] args)
+    {
+        Assert.Null(TapOptions.Parse(args, out string error));
+        Assert.Equal(expected, error);
+    }
+
+    [Fact]
+    public void TapDeviceRefusesABadNameBeforeTouchingTheKernel()
+    {
+        var e = Assert.Throws<TapException>(() => new TapDevice("no/slash"));
+        Assert.Contains("bad interface name 'no/slash'", e.Message);
+    }
+
+    [Fact]
+    public void RunFailsWithOneLineWhenItCannotCreateTheTap()
+    {
+        var output = new StringWriter();
+        int code = TapCommand.Run(new TapOptions { Name = "bad name" }, output, CancellationToken.None);
+        Assert.Equal(1, code);
+        string text = output.ToString().TrimEnd();
+        Assert.DoesNotContain('\n', text);
+        if (TapDevice.IsRoot)
+        {
+            Assert.StartsWith("nanotcp tap: error: bad interface name", text);
+        }
+        else
+        {
+            Assert.Equal("nanotcp tap: error: " + TapDevice.NeedsRoot, text);
+        }
+    }
+
+    [Fact]
+    public void AnExistingInterfaceThatIsNotATapIsNamed()
+    {
+        if (!TapDevice.IsRoot || !File.Exists(TapDevice.TunPath)) return; // needs root: nothing to check without it
+        var e = Assert.Throws<TapException>(() => new TapDevice("lo"));
+        Assert.Equal("cannot create TAP device lo: an interface of that name exists and is not a TAP device (choose another --name)", e.Message);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text;
+using NanoTcp.Iface;
+using NanoTcp.Phy;
+using NanoTcp.Sim;
+using NanoTcp.Sim.Board;
+using NanoTcp.Sim.Pcap;
+using NanoTcp.Tcp;
+using NanoTcp.Wire;
+
+namespace NanoTcp.Tests.Tap;
+
+/// <summary>The virtual board (emulator + driver + composition + pump) against a PC stack on a memory link, no root needed.</summary>
+public class VirtualBoardTests
+{
+    private static readonly uint BoardIp = Ipv4Address.Make(192, 168, 77, 2);
+    private static readonly uint PcIp = Ipv4Address.Make(192, 168, 77, 1);
+
+    private sealed class Pings : IPingListener
+    {
+        public readonly List<int> Sequences = new();
+        public void OnEchoReply(uint source, int identifier, int sequence, int payloadLength, long nowMs) => Sequences.Add(sequence);
+    }
+
+    private static string Echo(VirtualBoardOptions options, out VirtualBoard board, out Pings pings)
+    {
+        var clock = new VirtualClock(0);
+        var cable = new MemoryLink();
+        board = new VirtualBoard(cable.A, clock, options);
+        board.Start();
+        var pc = new NetInterface(cable.B, new InterfaceConfig { Address = PcIp, MacAddress = new byte[] { 2, 0x50, 0x43, 0, 0, 1 } }, null);
+        pings = new Pings();
+        pc.PingListener = pings;
+        var tcp = new TcpStack(new TcpConfig(), pc, null);
+        pc.AttachTransport(tcp);
+        var b = board;
+        void Run(int ms)
+        {
+            for (int i = 0; i < ms; i++)
+            {
+                b.Poll(clock.NowMs);
+                pc.Poll(clock.NowMs);
+                clock.Advance(1);
+            }
+        }
+        for (int seq = 1; seq <= 3; seq++)
+        {
+            pc.SendPing(BoardIp, 1, seq, 56, clock.NowMs);
+            Run(1000);
+        }
+        int h = tcp.Connect(BoardIp, 7, 0);
+        Run(2000);
+        byte[] hello = Encoding.ASCII.GetBytes("hello");
+        tcp.Send(h, hello, 0, hello.Length);
+        var back = new StringBuilder();
+        var buf = new byte[64];
+        for (int i = 0; i < 20000 && back.Length < 5; i++)
+        {
+            Run(1);
+            int n = tcp.Receive(h, buf, 0, buf.Length);
+            if (n > 0) back.Append(Encoding.ASCII.GetString(buf, 0, n));
+        }
+        tcp.Close(h);
+        Run(1000);
+        return back.ToString();
+    }
+
+    [Fact]
+    public void PingAndTcpEchoThroughEmulatorDriverAndPump()
+    {
+        var pcapStream = new MemoryStream();
+        var pcap = new PcapWriter(pcapStream, ownsStream: false);
+        var console = new StringWriter();
+        string echoed = Echo(new VirtualBoardOptions { Pcap = pcap, Console = console }, out var board, out var pings);
+        pcap.Flush();
+        Assert.Equal("hello", echoed);
+        Assert.Equal(new[] { 1, 2, 3 }, pings.Sequences);
+        Assert.True(board.FramesToBoard > 6 && board.FramesFromBoard > 6);
+        Assert.True(pcap.Frames >= board.FramesToBoard + board.FramesFromBoard, $"{pcap.Frames} frames captured");
+        Assert.Contains("NanoTcp virtual board", console.ToString());
+        Assert.Contains("LISTEN -> SYN-RECEIVED", board.Serial.Output);
+        Assert.Contains("nanotcp> ", board.Serial.Output);
+        Assert.NotNull(board.Device.Config.Tcp.IsnKey);
+        Assert.Equal(0, board.Device.Interface.Counters.RxDropped);
+    }
+
+    [Fact]
+    public void ConsoleCommandsTypedFromAnotherThreadRun()
+    {
+        var clock = new VirtualClock(0);
+        var board = new VirtualBoard(new MemoryLink().A, clock, new VirtualBoardOptions());
+        board.Start();
+        var typist = new Thread(() => board.Type("ifconfig\r"));
+        typist.Start();
+        typist.Join();
+        for (int i = 0; i < 10; i++) board.Poll(clock.NowMs++);
+        Assert.Contains("inet 192.168.77.2/24", board.Serial.Output);
+    }
+
+    [Fact]
+    public void EchoSurvivesFaultsInTheBridge()
+    {
+        string echoed = Echo(new VirtualBoardOptions { DropPerMille = 100, DuplicatePerMille = 50, ReorderPerMille = 50, DelayMs = 5, Seed = 7 }, out var board, out _);
+        Assert.Equal("hello", echoed);
+        Assert.NotNull(board.Faults);
+        Assert.True(board.Faults.Dropped > 0, "the injector dropped nothing");
+    }
+}
