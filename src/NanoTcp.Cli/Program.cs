@@ -13,6 +13,9 @@ public static class Program
         "                       TIME-WAIT, on a virtual clock; ends with the ladder diagram\n" +
         "  lab [scenario]       lists the textbook scenarios, or runs one (nanotcp lab time-wait)\n" +
         "  monitor [FILE|-|DEV] renders trace lines from a board's serial port, a file or stdin\n" +
+        "  tap                  the virtual board bridged to a Linux TAP (root): board 192.168.77.2, host 192.168.77.1;\n" +
+        "                       --netns NAME, --drop/--duplicate/--reorder/--corrupt PCT, --delay MS, --seed N,\n" +
+        "                       --pcap FILE, --trace LEVEL (nanotcp tap --help)\n" +
         "  help                 this text\n" +
         "\n" +
         "options of demo and lab:\n" +
@@ -37,6 +40,8 @@ public static class Program
                 if (o == null) return 2;
                 return o.Name == null ? LabCommand.List(Console.Out) : LabCommand.Run(o.Name, Console.Out, o.Pcap, o.Svg, o.Ascii);
             }
+            case "tap":
+                return TapCommand.Execute(rest);
             case "monitor":
             {
                 if (rest.Contains("--help") || rest.Contains("-h"))

@@ -39,6 +39,7 @@ public sealed class TapOptions
     {
         var o = new TapOptions();
         error = null;
+        string[] Known = { "--name", "--netns", "--drop", "--duplicate", "--reorder", "--corrupt", "--delay", "--seed", "--pcap", "--trace" };
         for (int i = 0; i < args.Length; i++)
         {
             string a = args[i];
@@ -54,7 +55,9 @@ public sealed class TapOptions
             }
             if (i + 1 >= args.Length)
             {
-                error = $"nanotcp tap: {a} needs a value (try --help)";
+                error = Known.Contains(a)
+                    ? $"nanotcp tap: {a} needs a value (try --help)"
+                    : $"nanotcp tap: unknown option '{a}' (try --help)";
                 return null;
             }
             string v = args[++i];
