@@ -6,8 +6,8 @@ namespace NanoTcp.Shell
     /// <summary>
     /// The serial console: a prompt, line editing (backspace, Ctrl-U, CR/LF/CRLF), command
     /// dispatch to <see cref="ICommandSet"/>s, and the trace sink, so trace lines and the
-    /// prompt share one serial line (a trace printed while a command is being typed is
-    /// followed by the prompt and the partial input again). Output is built in a preallocated
+    /// prompt share one serial line (a line that arrives while the prompt shows is written
+    /// over it, and the prompt with any half-typed command follows on the next line). Output is built in a preallocated
     /// <see cref="TextLine"/>; tracing allocates nothing. Commands themselves may allocate
     /// (splitting the line), which is fine: they run when a person presses Enter.
     /// </summary>
@@ -22,6 +22,7 @@ namespace NanoTcp.Shell
         private readonly char[] _line = new char[120];
         private readonly ICommandSet[] _sets = new ICommandSet[MaxSets];
         private static readonly byte[] Newline = { (byte)'\r', (byte)'\n' };
+        private static readonly byte[] CarriageReturn = { (byte)'\r' };
         private static readonly byte[] Erase = { 8, (byte)' ', 8 };
         private static readonly char[] Space = { ' ' };
         private int _setCount;
@@ -48,6 +49,23 @@ namespace NanoTcp.Shell
         /// <summary>Writes the line in <see cref="Out"/> followed by CRLF, and clears it.</summary>
         public void Emit()
         {
+            if (_promptShown)
+            {
+                // Something arrived while the prompt is showing (a trace, a ping reply): write it
+                // over the prompt line from column 0, blank out the rest of what was there, then
+                // show the prompt and any half-typed command again below it.
+                _serial.Write(CarriageReturn, 0, 1);
+                int covered = Prompt.Length + _length;
+                while (_out.Length < covered)
+                {
+                    _out.Append(' ');
+                }
+                _serial.Write(_out.Buffer, 0, _out.Length);
+                _serial.Write(Newline, 0, 2);
+                _out.Clear();
+                ShowPrompt();
+                return;
+            }
             _serial.Write(_out.Buffer, 0, _out.Length);
             _serial.Write(Newline, 0, 2);
             _out.Clear();
@@ -177,17 +195,8 @@ namespace NanoTcp.Shell
         /// <summary>Trace lines go out on the same serial line, without breaking a half-typed command.</summary>
         public void OnTrace(TraceEvent e)
         {
-            if (_promptShown)
-            {
-                // Start the trace on a fresh line; the prompt is shown again afterwards.
-                _serial.Write(Newline, 0, 2);
-            }
             TraceFormatter.Format(e, _out);
             Emit();
-            if (_promptShown)
-            {
-                ShowPrompt();
-            }
         }
 
         /// <summary>Splits on spaces, dropping empty words.</summary>

@@ -146,4 +146,18 @@ public class SerialConsoleTests
         Assert.Contains("--- 192.168.7.10: 2 sent, 1 received", o);
         Assert.False(r.Ip.PingRunning);
     }
+
+    [Fact]
+    public void ALineArrivingAtAnEmptyPromptIsWrittenOverItNotAfterIt()
+    {
+        var r = new Rig();
+        r.Type("trace segments\r");
+        r.Host.Poll(); // link up
+        r.Serial.TakeOutput();
+        r.Host.Exchange(Frames.Arp(ArpPacket.OpRequest, Host.PeerMac, Host.PeerIp, MacAddress.Zero, Host.StackIp));
+        string o = r.Serial.TakeOutput();
+        // "\r" back to column 0, the trace line (longer than the prompt, so it covers it), then a fresh prompt.
+        Assert.StartsWith("\r[      0] arp < who-has 192.168.7.50 tell 192.168.7.10\r\n" + SerialConsole.Prompt, o);
+        Assert.DoesNotContain(SerialConsole.Prompt + "\r\n", o); // never a prompt alone on its line
+    }
 }
