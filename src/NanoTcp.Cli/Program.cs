@@ -21,7 +21,8 @@ public static class Program
         "options of demo and lab:\n" +
         "  --pcap FILE          write the wire at the board's port for Wireshark\n" +
         "  --svg FILE           write the ladder diagram as SVG\n" +
-        "  --ascii              draw the terminal diagram with ASCII only\n";
+        "  --ascii              draw the terminal diagram with ASCII only\n" +
+        "  --speed N            demo: virtual time N times faster than real time (default 20; 0 = no waiting)\n";
 
     public static int Main(string[] args)
     {
@@ -32,7 +33,7 @@ public static class Program
             case "demo":
             {
                 var o = DiagramOptions.Parse("demo", rest, allowName: false);
-                return o == null ? 2 : IpDemo.Run(Console.Out, o.Pcap, o.Svg, o.Ascii);
+                return o == null ? 2 : Demo.Run(Console.Out, o.Pcap, o.Svg, o.Ascii, o.Speed);
             }
             case "lab":
             {
@@ -75,6 +76,7 @@ public static class Program
         public string Pcap;
         public string Svg;
         public bool Ascii;
+        public double Speed = 20;
 
         public static DiagramOptions Parse(string command, string[] args, bool allowName)
         {
@@ -90,6 +92,14 @@ public static class Program
                 if ((a == "--pcap" || a == "--svg") && i + 1 < args.Length)
                 {
                     if (a == "--pcap") o.Pcap = args[++i]; else o.Svg = args[++i];
+                }
+                else if (a == "--speed" && i + 1 < args.Length)
+                {
+                    if (!double.TryParse(args[++i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out o.Speed) || o.Speed < 0)
+                    {
+                        Console.Error.WriteLine($"nanotcp {command}: --speed takes a factor >= 0 (0 = as fast as possible)");
+                        return null;
+                    }
                 }
                 else if (a == "--ascii")
                 {

@@ -8,28 +8,36 @@ public class DemoTests
     public void DemoResolvesPingsAndEchoesInOrder()
     {
         var output = new StringWriter();
-        Assert.Equal(0, IpDemo.Run(output));
+        Assert.Equal(0, Demo.Run(output, speed: 0));
         string text = output.ToString();
         string[] expectedOrder =
         {
-            "pc    | [      1] arp > who-has 192.168.7.50 tell 192.168.7.10",
-            "board | [      1] arp > reply 192.168.7.50 to 192.168.7.10",
-            "board | [      2] icmp > 192.168.7.50 > 192.168.7.10 echo-reply seq=1 len=56",
-            "board | [   3001] udp > 192.168.7.50:7 > 192.168.7.10:40000 len=12",
-            "pc    | [   3010] tcp#0 CLOSED -> SYN-SENT",
+            "board | NanoTcp virtual board: ESP32 + ENC28J60 (emulated), 192.168.7.50",
+            "board | [      4] link up",
+            "LEDs  ● ready  ○ handshake  ○ established  ○ closing  (listening)",
+            "pc    | [      5] arp > who-has 192.168.7.50 tell 192.168.7.10",
+            "board | [      5] arp > reply 192.168.7.50 to 192.168.7.10",
+            "board | [      6] icmp > 192.168.7.50 > 192.168.7.10 echo-reply seq=1 len=56",
+            "board | [   3005] udp > 192.168.7.50:7 > 192.168.7.10:40000 len=12",
+            "pc    | [   3014] tcp#0 CLOSED -> SYN-SENT",
             "[S] seq=",
-            "board | [   3012] tcp#0 LISTEN -> SYN-RECEIVED",
+            "board | [   3016] tcp#0 LISTEN -> SYN-RECEIVED",
             "[S.] seq=",
-            "pc    | [   3012] tcp#0 SYN-SENT -> ESTABLISHED",
-            "board | [   3013] tcp#0 SYN-RECEIVED -> ESTABLISHED",
+            "LEDs  ● ready  ● handshake  ○ established  ○ closing  (handshake)",
+            "pc    | [   3016] tcp#0 SYN-SENT -> ESTABLISHED",
+            "board | [   3017] tcp#0 SYN-RECEIVED -> ESTABLISHED",
+            "LEDs  ● ready  ○ handshake  ● established  ○ closing  (established)",
             "len=14",
-            "pc    | [   3030] tcp#0 ESTABLISHED -> FIN-WAIT-1",
-            "board | [   3032] tcp#0 ESTABLISHED -> CLOSE-WAIT",
-            "board | [   3032] tcp#0 CLOSE-WAIT -> LAST-ACK",
-            "pc    | [   3032] tcp#0 FIN-WAIT-1 -> FIN-WAIT-2",
-            "pc    | [   3033] tcp#0 FIN-WAIT-2 -> TIME-WAIT",
-            "board | [   3034] tcp#0 LAST-ACK -> CLOSED",
-            "pc    | [  63033] tcp#0 TIME-WAIT -> CLOSED",
+            "pc    | [   3034] tcp#0 ESTABLISHED -> FIN-WAIT-1",
+            "board | [   3036] tcp#0 ESTABLISHED -> CLOSE-WAIT",
+            "board | [   3036] tcp#0 CLOSE-WAIT -> LAST-ACK",
+            "LEDs  ● ready  ○ handshake  ○ established  ● closing  (closing)",
+            "pc    | [   3036] tcp#0 FIN-WAIT-1 -> FIN-WAIT-2",
+            "pc    | [   3037] tcp#0 FIN-WAIT-2 -> TIME-WAIT",
+            "board | [   3038] tcp#0 LAST-ACK -> CLOSED",
+            "pc    | [  13037] TIME-WAIT: 50 s left",
+            "pc    | [  53037] TIME-WAIT: 10 s left",
+            "pc    | [  63037] tcp#0 TIME-WAIT -> CLOSED",
             "ping: 3 sent, 3 received",
             "tcp echo: \"hello over tcp\"; PC after the close: TIME-WAIT, 60 s later: CLOSED",
         };
@@ -53,7 +61,7 @@ public class DemoTests
         string pcap = Path.Combine(Path.GetTempPath(), $"nanotcp-demo-{Environment.ProcessId}.pcap");
         try
         {
-            Assert.Equal(0, IpDemo.Run(new StringWriter(), pcap));
+            Assert.Equal(0, Demo.Run(new StringWriter(), pcap, speed: 0));
             Assert.Empty(Support.Tshark.Problems(pcap));
             var frames = Support.Tshark.Summary(pcap);
             Assert.Equal(21, frames.Count);

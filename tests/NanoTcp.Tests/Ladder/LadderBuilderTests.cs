@@ -14,7 +14,7 @@ public class LadderBuilderTests
     public static (List<string> Pc, List<string> Board) DemoTraces()
     {
         var w = new StringWriter();
-        Assert.Equal(0, IpDemo.Run(w));
+        Assert.Equal(0, NanoTcp.Cli.Demo.Run(w, speed: 0));
         var lines = w.ToString().Split('\n');
         return (lines.Where(l => TraceLineParser.Parse(l).Source == "pc").ToList(),
                 lines.Where(l => TraceLineParser.Parse(l).Source == "board").ToList());
@@ -42,8 +42,8 @@ public class LadderBuilderTests
         Assert.Equal(DemoArrows, d.ArrowSummary());
         Assert.Equal("192.168.7.10:50000", d.Left.Endpoint);
         Assert.Equal("192.168.7.50:7", d.Right.Endpoint);
-        Assert.Equal(1570462042u, d.Left.Isn);
-        Assert.Equal(3410179u, d.Right.Isn);
+        Assert.Equal(3313065679u, d.Left.Isn);
+        Assert.Equal(3502368618u, d.Right.Isn);
         Assert.All(d.Arrows, a => Assert.False(a.Lost));
         Assert.All(d.Arrows, a => Assert.Equal(a.TimeMs + (a.Side == LadderSide.Left ? 1 : 0), a.ReceivedMs));
         Assert.Equal(new[] { "SYN-SENT", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT", "CLOSED" },
@@ -136,7 +136,7 @@ public class LadderSvgTests
         var doc = System.Xml.Linq.XDocument.Parse(svg);
         Assert.Equal("svg", doc.Root.Name.LocalName);
         Assert.Contains("SYN, ACK", svg);
-        Assert.Contains("ISN=1570462042 mss=1460", svg);
+        Assert.Contains("ISN=3313065679 mss=1460", svg);
         Assert.Contains("[14 bytes]", svg);
         Assert.Contains("TIME-WAIT", svg);
         Assert.Contains("2MSL timer 60 s", svg);
