@@ -9,11 +9,15 @@ public sealed class ConsoleTraceSink : ITraceSink
     private readonly string _prefix;
     private readonly TextWriter _out;
 
-    public ConsoleTraceSink(string prefix, TextWriter output)
+    public ConsoleTraceSink(string prefix, TextWriter output, TraceLevel shown = TraceLevel.Frames)
     {
         _prefix = prefix;
         _out = output;
+        Shown = shown;
     }
+
+    /// <summary>Which lines are printed (all are kept in <see cref="Lines"/>).</summary>
+    public TraceLevel Shown { get; }
 
     /// <summary>Every line printed, without the prefix (for the ladder diagram).</summary>
     public List<string> Lines { get; } = new();
@@ -23,7 +27,10 @@ public sealed class ConsoleTraceSink : ITraceSink
         TraceFormatter.Format(e, _line);
         string line = _line.ToString();
         Lines.Add(line);
-        _out.Write(_prefix);
-        _out.WriteLine(line);
+        if (TracePrintFilter.Shows(line, Shown))
+        {
+            _out.Write(_prefix);
+            _out.WriteLine(line);
+        }
     }
 }

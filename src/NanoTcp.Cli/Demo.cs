@@ -27,7 +27,8 @@ public static class Demo
     public static readonly uint PcIp = Ipv4Address.Make(192, 168, 7, 10);
 
     /// <param name="speed">virtual milliseconds per real millisecond; 0 runs as fast as possible</param>
-    public static int Run(TextWriter output, string pcapPath = null, string svgPath = null, bool ascii = false, double speed = 20)
+    public static int Run(TextWriter output, string pcapPath = null, string svgPath = null, bool ascii = false, double speed = 20,
+        TraceLevel trace = TraceLevel.Segments, uint seed = 0, bool color = false)
     {
         using PcapWriter pcap = pcapPath != null ? PcapWriter.Create(pcapPath) : null;
         var clock = new VirtualClock(0);
@@ -37,25 +38,25 @@ public static class Demo
             Address = BoardIp,
             Gateway = Ipv4Address.Make(192, 168, 7, 1),
             MacAddress = new byte[] { 0x02, 0x4E, 0x54, 0, 0, 0x50 },
-            TraceLevel = TraceLevel.Segments,
+            TraceLevel = TracePrintFilter.Recording(trace),
             Pcap = pcap,
-            IsnKey = Encoding.ASCII.GetBytes("nanotcp demo key"),
+            IsnKey = seed == 0 ? Encoding.ASCII.GetBytes("nanotcp demo key") : KeyFrom(seed, 1),
             Banner = "NanoTcp virtual board: ESP32 + ENC28J60 (emulated), 192.168.7.50",
         };
         options.Device.Leds = LedLayout.FourLeds;
         var board = new VirtualBoard(cable.B, clock, options);
 
-        var pcSink = new ConsoleTraceSink("pc    | ", output);
+        var pcSink = new ConsoleTraceSink("pc    | ", output, trace);
         var pc = new NetInterface(cable.A,
             new InterfaceConfig { Address = PcIp, MacAddress = new byte[] { 0x02, 0x50, 0x43, 0, 0, 0x10 } },
-            new Tracer(pcSink, TraceLevel.Segments));
-        var pcTcp = new TcpStack(new TcpConfig { IsnKey = Encoding.ASCII.GetBytes("nanotcp the pc!!") }, pc, pc.Tracer);
+            new Tracer(pcSink, TracePrintFilter.Recording(trace)));
+        var pcTcp = new TcpStack(new TcpConfig { IsnKey = seed == 0 ? Encoding.ASCII.GetBytes("nanotcp the pc!!") : KeyFrom(seed, 2) }, pc, pc.Tracer);
         pc.AttachTransport(pcTcp);
         var udp = pc.OpenUdp(40000);
         var replies = new ReplyCounter();
         pc.PingListener = replies;
 
-        var panel = new LedPanel(board.Device.Leds, output, ascii);
+        var panel = new LedPanel(board.Device.Leds, output, ascii, color);
         var boardLines = new List<string>();
         var pacer = new Pacer(speed);
 
@@ -73,7 +74,7 @@ public static class Demo
             {
                 long now = clock.NowMs;
                 board.Poll(now);
-                PrintConsole(board.Serial.TakeOutput(), output, boardLines);
+                PrintConsole(board.Serial.TakeOutput(), output, boardLines, trace);
                 panel.Update(now);
                 pc.Poll(now);
                 each?.Invoke(now);
@@ -146,7 +147,7 @@ public static class Demo
     }
 
     /// <summary>Prints what the board wrote to its serial port, one line at a time, without the prompt.</summary>
-    private static void PrintConsole(string text, TextWriter output, List<string> traceLines)
+    private static void PrintConsole(string text, TextWriter output, List<string> traceLines, TraceLevel shown)
     {
         if (text.Length == 0) return;
         foreach (string raw in text.Split('\n'))
@@ -158,8 +159,17 @@ public static class Demo
             l = l.TrimEnd();
             if (l.Length == 0 || l.StartsWith(NanoTcp.Shell.SerialConsole.Prompt.TrimEnd(), StringComparison.Ordinal)) continue;
             if (l.StartsWith('[')) traceLines.Add(l);
-            output.WriteLine("board | " + l);
+            if (TracePrintFilter.Shows(l, shown)) output.WriteLine("board | " + l);
         }
+    }
+
+    /// <summary>A 16-byte ISN key from a seed (--seed), different for each side.</summary>
+    private static byte[] KeyFrom(uint seed, uint side)
+    {
+        var rand = new Rand(seed * 2654435761u + side);
+        var key = new byte[16];
+        for (int i = 0; i < key.Length; i++) key[i] = (byte)rand.NextUInt();
+        return key;
     }
 
     private sealed class ReplyCounter : IPingListener
@@ -192,13 +202,15 @@ public sealed class LedPanel
     private readonly LedController _leds;
     private readonly TextWriter _output;
     private readonly bool _ascii;
+    private readonly bool _color;
     private string _last = "";
 
-    public LedPanel(LedController leds, TextWriter output, bool ascii)
+    public LedPanel(LedController leds, TextWriter output, bool ascii, bool color)
     {
         _leds = leds;
         _output = output;
         _ascii = ascii;
+        _color = color;
     }
 
     public void Update(long nowMs)
@@ -208,6 +220,7 @@ public sealed class LedPanel
         for (int i = 0; i < levels.Length; i++)
         {
             string mark = levels[i] ? (_ascii ? "*" : "●") : (_ascii ? "." : "○");
+            if (_color && levels[i]) mark = "\u001b[1;32m" + mark + "\u001b[0m"; // a lit LED in green
             sb.Append(mark).Append(' ').Append(i < Names.Length ? Names[i] : "led" + i).Append("  ");
         }
         sb.Append("(").Append(LedPhases.Name(_leds.Phase)).Append(')');

@@ -22,7 +22,10 @@ public static class Program
         "  --pcap FILE          write the wire at the board's port for Wireshark\n" +
         "  --svg FILE           write the ladder diagram as SVG\n" +
         "  --ascii              draw the terminal diagram with ASCII only\n" +
-        "  --speed N            demo: virtual time N times faster than real time (default 20; 0 = no waiting)\n";
+        "  --speed N            demo: virtual time N times faster than real time (default 20; 0 = no waiting)\n" +
+        "  --trace LEVEL        off|states|segments|frames: how much of the serial traces is printed (default segments)\n" +
+        "  --seed N             vary the initial sequence numbers (runs stay reproducible for the same N)\n" +
+        "  --no-color           no colour in the LED panel (also when NO_COLOR is set or output is redirected)\n";
 
     public static int Main(string[] args)
     {
@@ -33,13 +36,17 @@ public static class Program
             case "demo":
             {
                 var o = DiagramOptions.Parse("demo", rest, allowName: false);
-                return o == null ? 2 : Demo.Run(Console.Out, o.Pcap, o.Svg, o.Ascii, o.Speed);
+                if (o == null) return 2;
+                if (o.Help) return PrintUsage();
+                bool color = !o.NoColor && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") == null;
+                return Demo.Run(Console.Out, o.Pcap, o.Svg, o.Ascii, o.Speed, o.Trace, o.Seed, color);
             }
             case "lab":
             {
                 var o = DiagramOptions.Parse("lab", rest, allowName: true);
                 if (o == null) return 2;
-                return o.Name == null ? LabCommand.List(Console.Out) : LabCommand.Run(o.Name, Console.Out, o.Pcap, o.Svg, o.Ascii);
+                if (o.Help) return PrintUsage();
+                return o.Name == null ? LabCommand.List(Console.Out) : LabCommand.Run(o.Name, Console.Out, o.Pcap, o.Svg, o.Ascii, o.Trace, o.Seed);
             }
             case "tap":
                 return TapCommand.Execute(rest);
@@ -61,12 +68,17 @@ public static class Program
             case "-h":
             case "--help":
             case "help":
-                Console.Write(Usage);
-                return 0;
+                return PrintUsage();
             default:
                 Console.Error.WriteLine($"nanotcp: unknown command '{command}' (try nanotcp --help)");
                 return 2;
         }
+    }
+
+    private static int PrintUsage()
+    {
+        Console.Write(Usage);
+        return 0;
     }
 
     /// <summary>The options demo and lab share; prints a one-line error and returns null when they are wrong.</summary>
@@ -77,6 +89,10 @@ public static class Program
         public string Svg;
         public bool Ascii;
         public double Speed = 20;
+        public NanoTcp.Trace.TraceLevel Trace = NanoTcp.Trace.TraceLevel.Segments;
+        public uint Seed;
+        public bool NoColor;
+        public bool Help;
 
         public static DiagramOptions Parse(string command, string[] args, bool allowName)
         {
@@ -86,8 +102,8 @@ public static class Program
                 string a = args[i];
                 if (a == "--help" || a == "-h")
                 {
-                    Console.Write(Usage);
-                    Environment.Exit(0);
+                    o.Help = true;
+                    continue;
                 }
                 if ((a == "--pcap" || a == "--svg") && i + 1 < args.Length)
                 {
@@ -101,6 +117,28 @@ public static class Program
                         return null;
                     }
                 }
+                else if (a == "--trace" && i + 1 < args.Length)
+                {
+                    var level = TracePrintFilter.Parse(args[++i]);
+                    if (level == null)
+                    {
+                        Console.Error.WriteLine($"nanotcp {command}: --trace takes off, states, segments or frames");
+                        return null;
+                    }
+                    o.Trace = level.Value;
+                }
+                else if (a == "--seed" && i + 1 < args.Length)
+                {
+                    if (!uint.TryParse(args[++i], out o.Seed))
+                    {
+                        Console.Error.WriteLine($"nanotcp {command}: --seed takes a whole number");
+                        return null;
+                    }
+                }
+                else if (a == "--no-color")
+                {
+                    o.NoColor = true;
+                }
                 else if (a == "--ascii")
                 {
                     o.Ascii = true;
@@ -111,8 +149,8 @@ public static class Program
                 }
                 else
                 {
-                    Console.Error.WriteLine(a is "--pcap" or "--svg"
-                        ? $"nanotcp {command}: {a} needs a file name"
+                    Console.Error.WriteLine(a is "--pcap" or "--svg" or "--trace" or "--seed" or "--speed"
+                        ? $"nanotcp {command}: {a} needs a value"
                         : $"nanotcp {command}: unknown argument '{a}' (try nanotcp --help)");
                     return null;
                 }

@@ -19,13 +19,13 @@ public sealed class LabNode : ITraceSink
     public readonly List<string> Trace = new();
     private readonly List<string> _shared;
 
-    public LabNode(string name, uint address, byte macLast, INetworkDevice cableEnd, uint seed, TcpConfig tcp, List<string> shared)
+    public LabNode(string name, uint address, byte macLast, INetworkDevice cableEnd, uint seed, TcpConfig tcp, List<string> shared, TraceLevel level)
     {
         Name = name;
         _shared = shared;
         Address = address;
         Faults = new FaultInjector(cableEnd, seed) { FaultsOnReceive = false };
-        var tracer = new Tracer(this, TraceLevel.Segments);
+        var tracer = new Tracer(this, level);
         Iface = new NetInterface(Faults, new InterfaceConfig { Address = address, MacAddress = new byte[] { 0x02, 0x4E, 0x54, 0, 0, macLast } }, tracer);
         Tcp = new TcpStack(tcp, Iface, tracer);
         Iface.AttachTransport(Tcp);
@@ -102,21 +102,26 @@ public sealed class LabBench : IDisposable
     private readonly PcapWriter _pcap;
     public long Now;
 
-    public LabBench(string pcapPath, TcpConfig pcTcp = null, TcpConfig boardTcp = null)
+    public LabBench(string pcapPath, TcpConfig pcTcp = null, TcpConfig boardTcp = null, uint seed = 0, TraceLevel level = TraceLevel.Segments)
     {
+        _seed = seed;
         _pcap = pcapPath != null ? PcapWriter.Create(pcapPath) : null;
         INetworkDevice boardEnd = _pcap != null ? new PcapDevice(Cable.A, _pcap) : Cable.A;
-        Board = new LabNode("board", BoardIp, 0x50, boardEnd, 11, boardTcp ?? new TcpConfig { IsnKey = Key(1) }, Log);
-        Pc = new LabNode("pc", PcIp, 0x10, Cable.B, 23, pcTcp ?? new TcpConfig { IsnKey = Key(2) }, Log);
+        Board = new LabNode("board", BoardIp, 0x50, boardEnd, 11, boardTcp ?? new TcpConfig { IsnKey = Key(1) }, Log, level);
+        Pc = new LabNode("pc", PcIp, 0x10, Cable.B, 23, pcTcp ?? new TcpConfig { IsnKey = Key(2) }, Log, level);
         // Resolve each other first so that the exchange shown is TCP only.
         Pc.Iface.Arp.Update(BoardIp, Board.Iface.MacAddress, 0, 0, true);
         Board.Iface.Arp.Update(PcIp, Pc.Iface.MacAddress, 0, 0, true);
     }
 
-    private static byte[] Key(byte b)
+    private readonly uint _seed;
+
+    /// <summary>ISN key of one side: fixed by default (the same numbers every run), varied by --seed.</summary>
+    private byte[] Key(byte b)
     {
         var k = new byte[16];
-        for (int i = 0; i < k.Length; i++) k[i] = (byte)(b * 31 + i);
+        var rand = new Rand(_seed * 2654435761u + b);
+        for (int i = 0; i < k.Length; i++) k[i] = (byte)(b * 31 + i + (_seed == 0 ? 0 : rand.NextUInt()));
         return k;
     }
 

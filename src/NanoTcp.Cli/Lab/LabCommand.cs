@@ -1,3 +1,5 @@
+using NanoTcp.Trace;
+
 namespace NanoTcp.Cli.Lab;
 
 /// <summary>`nanotcp lab [scenario]`: lists the textbook scenarios, or runs one and shows its exchange.</summary>
@@ -15,14 +17,15 @@ public static class LabCommand
     }
 
     /// <summary>Runs a scenario; returns the two traces for further rendering.</summary>
-    public static LabResult Execute(LabScenario scenario, string pcapPath)
+    public static LabResult Execute(LabScenario scenario, string pcapPath, uint seed = 0, TraceLevel level = TraceLevel.Segments)
     {
-        using var bench = new LabBench(pcapPath);
+        using var bench = new LabBench(pcapPath, seed: seed, level: level);
         string outcome = scenario.Run(bench);
         return new LabResult(scenario, outcome, bench.Pc.Trace.ToList(), bench.Board.Trace.ToList(), bench.Log.ToList());
     }
 
-    public static int Run(string name, TextWriter output, string pcapPath, string svgPath = null, bool ascii = false)
+    public static int Run(string name, TextWriter output, string pcapPath, string svgPath = null, bool ascii = false,
+        TraceLevel trace = TraceLevel.Segments, uint seed = 0)
     {
         var scenario = LabScenarios.Find(name);
         if (scenario == null)
@@ -30,14 +33,14 @@ public static class LabCommand
             output.WriteLine($"nanotcp lab: no scenario '{name}' (nanotcp lab lists them)");
             return 2;
         }
-        var result = Execute(scenario, pcapPath);
+        var result = Execute(scenario, pcapPath, seed, TracePrintFilter.Recording(trace));
         output.WriteLine($"{scenario.Title}  [{scenario.Name}]");
         output.WriteLine();
         output.WriteLine(scenario.LookFor);
         output.WriteLine();
         foreach (string line in result.Log)
         {
-            output.WriteLine(line);
+            if (TracePrintFilter.Shows(line, trace)) output.WriteLine(line);
         }
         Diagrams.Show(result.PcTrace, result.BoardTrace, output, svgPath, ascii, scenario.Title);
         output.WriteLine();
