@@ -142,7 +142,7 @@ public class TraceLineParserTests
     [InlineData("nanotcp> [   3012] tcp#0 LISTEN -> SYN-RECEIVED", null)]
     [InlineData("nanotcp> nanotcp> [   3012] tcp#0 LISTEN -> SYN-RECEIVED\r", null)]
     [InlineData("[   3012] tcp#0 LISTEN -> SYN-RECEIVED", null)]
-    public void PrefixesBeforeTheTimeStampAreAccepted(string line, string source)
+    public void PrefixesBeforeTheTimeStampAreAccepted(string line, string? source)
     {
         var p = TraceLineParser.Parse(line);
         Assert.Equal(TraceLineKind.TcpState, p.Kind);
@@ -189,7 +189,7 @@ public class TraceLineParserTests
     [InlineData("[      1] frame < 60 ffff")]
     [InlineData("[      1] frame < 2 fffg")]
     [InlineData("[      1] frame < 99999999999 ff")]
-    public void GarbageNeverThrowsAndIsUnknown(string line)
+    public void GarbageNeverThrowsAndIsUnknown(string? line)
     {
         var p = TraceLineParser.Parse(line);
         Assert.Equal(TraceLineKind.Unknown, p.Kind);
