@@ -19,8 +19,9 @@ public static class Program
         "  help                 this text\n" +
         "\n" +
         "options of demo and lab:\n" +
-        "  --pcap FILE          write the wire at the board's port for Wireshark\n" +
-        "  --svg FILE           write the ladder diagram as SVG\n" +
+        "  --pcap FILE          where to write the wire at the board's port, for Wireshark\n" +
+        "                       (default nanotcp-demo.pcap, nanotcp-lab-<scenario>.pcap)\n" +
+        "  --svg FILE           where to write the ladder diagram as SVG (default nanotcp-demo.svg, ...)\n" +
         "  --ascii              draw the terminal diagram with ASCII only\n" +
         "  --speed N            demo: virtual time N times faster than real time (default 20; 0 = no waiting)\n" +
         "  --trace LEVEL        off|states|segments|frames: how much of the serial traces is printed (default segments)\n" +
@@ -39,14 +40,17 @@ public static class Program
                 if (o == null) return 2;
                 if (o.Help) return PrintUsage();
                 bool color = !o.NoColor && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") == null;
-                return Demo.Run(Console.Out, o.Pcap, o.Svg, o.Ascii, o.Speed, o.Trace, o.Seed, color);
+                return Demo.Run(Console.Out, o.Pcap ?? "nanotcp-demo.pcap", o.Svg ?? "nanotcp-demo.svg", o.Ascii, o.Speed, o.Trace, o.Seed, color);
             }
             case "lab":
             {
                 var o = DiagramOptions.Parse("lab", rest, allowName: true);
                 if (o == null) return 2;
                 if (o.Help) return PrintUsage();
-                return o.Name == null ? LabCommand.List(Console.Out) : LabCommand.Run(o.Name, Console.Out, o.Pcap, o.Svg, o.Ascii, o.Trace, o.Seed);
+                if (o.Name == null) return LabCommand.List(Console.Out);
+                if (LabScenarios.Find(o.Name) == null) return LabCommand.Run(o.Name, Console.Out, null);
+                return LabCommand.Run(o.Name, Console.Out, o.Pcap ?? $"nanotcp-lab-{o.Name}.pcap", o.Svg ?? $"nanotcp-lab-{o.Name}.svg",
+                    o.Ascii, o.Trace, o.Seed);
             }
             case "tap":
                 return TapCommand.Execute(rest);
