@@ -17,7 +17,7 @@ namespace NanoTcp.Device
     /// (the board's selftest, driver statistics) with <see cref="Console"/>.Add.
     /// <see cref="Poll"/> is the whole main loop body; it allocates nothing.
     /// </summary>
-    public sealed class DeviceComposition
+    public sealed class DeviceComposition : IStatsSource
     {
         private readonly DeviceConfig _config;
         private readonly NetInterface _iface;
@@ -25,6 +25,7 @@ namespace NanoTcp.Device
         private readonly Tracer _tracer;
         private readonly SerialConsole _console;
         private readonly IpCommands _ipCommands;
+        private readonly TcpCommands _tcpCommands;
         private readonly LedController _leds;
         private readonly UdpEchoService _udpEcho;
         private readonly TcpService[] _services;
@@ -52,7 +53,10 @@ namespace NanoTcp.Device
                 _tracer.Sink = _console;
                 _ipCommands = new IpCommands(_iface);
                 _console.Add(_ipCommands);
-                _console.Add(new TcpCommands(_tcp));
+                _tcpCommands = new TcpCommands(_tcp);
+                _console.Add(_tcpCommands);
+                _ipCommands.AddStatsSource(_tcpCommands);
+                _ipCommands.AddStatsSource(this);
             }
 
             _services = new TcpService[4];
@@ -93,6 +97,27 @@ namespace NanoTcp.Device
         /// <summary>Static footprint of the stack's buffers and tables (interface + TCP).</summary>
         public int FootprintBytes { get { return _iface.FootprintBytes + _tcp.StaticFootprintBytes; } }
 
+        /// <summary>The console's TCP commands (connect, send, close, abort, netstat), or null without a console.</summary>
+        public TcpCommands TcpCommands { get { return _tcpCommands; } }
+
+        /// <summary>Adds lines to the console's `stats` (e.g. the board's SPI counters); ignored without a console.</summary>
+        public void AddStatsSource(IStatsSource source)
+        {
+            if (_ipCommands != null)
+            {
+                _ipCommands.AddStatsSource(source);
+            }
+        }
+
+        /// <summary>The `stats` total: the static footprint of interface + TCP.</summary>
+        public void WriteStats(SerialConsole c)
+        {
+            TextLine o = c.Out;
+            o.Clear();
+            o.Append("memory  total ").Append((long)FootprintBytes).Append(" bytes (interface + tcp)");
+            c.Emit();
+        }
+
         /// <summary>Shows the banner line and the prompt (call once after boot).</summary>
         public void Start(string banner)
         {
@@ -130,6 +155,7 @@ namespace NanoTcp.Device
             {
                 _console.Poll(nowMs);
                 _ipCommands.Poll(nowMs);
+                _tcpCommands.Poll(nowMs);
             }
             UpdateLeds(nowMs);
         }
