@@ -26,6 +26,9 @@ namespace NanoTcp.Device
         private readonly SerialConsole _console;
         private readonly IpCommands _ipCommands;
         private readonly TcpCommands _tcpCommands;
+        private readonly FaultInjector _faults;
+        private readonly LabCommands _labCommands;
+        private TcpDiscardService _discard;
         private readonly LedController _leds;
         private readonly UdpEchoService _udpEcho;
         private readonly TcpService[] _services;
@@ -41,6 +44,12 @@ namespace NanoTcp.Device
             _config = config == null ? new DeviceConfig() : config;
             _tracer = new Tracer();
             _tracer.Level = _config.TraceLevel;
+            if (_config.LabFaults)
+            {
+                _faults = new FaultInjector(device, 1, _config.LabDelayFrames, 1);
+                _faults.FaultsOnReceive = false;
+                device = _faults;
+            }
             _iface = new NetInterface(device, _config.Interface, _tracer);
             _tcp = new TcpStack(_config.Tcp, _iface, _tracer);
             _iface.AttachTransport(_tcp);
@@ -56,7 +65,6 @@ namespace NanoTcp.Device
                 _tcpCommands = new TcpCommands(_tcp);
                 _console.Add(_tcpCommands);
                 _ipCommands.AddStatsSource(_tcpCommands);
-                _ipCommands.AddStatsSource(this);
             }
 
             _services = new TcpService[4];
@@ -68,7 +76,8 @@ namespace NanoTcp.Device
             }
             if (_config.Discard)
             {
-                AddService(new TcpDiscardService(_tcp, TcpDiscardService.DefaultPort, n));
+                _discard = new TcpDiscardService(_tcp, TcpDiscardService.DefaultPort, n);
+                AddService(_discard);
             }
             if (_config.Chargen)
             {
@@ -79,6 +88,17 @@ namespace NanoTcp.Device
                 HttpStatusService http = new HttpStatusService(_tcp, 80, n, _config.StatusPageBytes);
                 http.Counters = _iface.Counters;
                 AddService(http);
+            }
+
+            if (_console != null && _faults != null)
+            {
+                _labCommands = new LabCommands(_faults, _tcp, _discard);
+                _console.Add(_labCommands);
+                _ipCommands.AddStatsSource(_labCommands);
+            }
+            if (_console != null)
+            {
+                _ipCommands.AddStatsSource(this);
             }
         }
 
@@ -100,6 +120,9 @@ namespace NanoTcp.Device
         /// <summary>The console's TCP commands (connect, send, close, abort, netstat), or null without a console.</summary>
         public TcpCommands TcpCommands { get { return _tcpCommands; } }
 
+        /// <summary>The fault injector under the interface (the console's `lab`), or null when DeviceConfig.LabFaults is off.</summary>
+        public FaultInjector LabFaults { get { return _faults; } }
+
         /// <summary>Adds lines to the console's `stats` (e.g. the board's SPI counters); ignored without a console.</summary>
         public void AddStatsSource(IStatsSource source)
         {
@@ -115,6 +138,10 @@ namespace NanoTcp.Device
             TextLine o = c.Out;
             o.Clear();
             o.Append("memory  total ").Append((long)FootprintBytes).Append(" bytes (interface + tcp)");
+            if (_faults != null)
+            {
+                o.Append(", ").Append((long)(FootprintBytes + _faults.FootprintBytes)).Append(" with the lab faults");
+            }
             c.Emit();
         }
 
@@ -164,6 +191,10 @@ namespace NanoTcp.Device
         public long NextDeadlineMs(long nowMs)
         {
             long t = _tcp.NextTimerMs();
+            if (_faults != null && _faults.NextDueMs < t)
+            {
+                t = _faults.NextDueMs; // a frame `lab delay` holds back
+            }
             return t < nowMs ? nowMs : t;
         }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using NanoTcp.Device;
+using NanoTcp.Hal;
 using NanoTcp.Iface;
 using NanoTcp.Phy;
 using NanoTcp.Sim.Board;
@@ -23,15 +24,42 @@ internal sealed class ConsoleRig : ITraceSink
     /// <summary>The PC's own trace (segments), one line per event.</summary>
     public readonly List<string> PcTrace = new();
     private readonly TextLine _line = new(512);
+    private readonly Tracer _pcTracer;
     public long Now;
+
+    /// <summary>While true, console output is only counted (for allocation measurements).</summary>
+    public bool Quiet
+    {
+        get => _quiet.On;
+        set { _quiet.On = value; _pcTracer.Level = value ? TraceLevel.Off : TraceLevel.Segments; }
+    }
+
+    /// <summary>Bytes the console wrote while <see cref="Quiet"/>.</summary>
+    public long QuietBytes => _quiet.Bytes;
+
+    private readonly QuietSerial _quiet;
+
+    private sealed class QuietSerial : ISerialLine
+    {
+        private readonly ISerialLine _inner;
+        public bool On;
+        public long Bytes;
+        public QuietSerial(ISerialLine inner) { _inner = inner; }
+        public int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+        public void Write(byte[] buffer, int offset, int count)
+        {
+            if (On) Bytes += count; else _inner.Write(buffer, offset, count);
+        }
+    }
 
     public ConsoleRig(TraceLevel boardLevel = TraceLevel.Off, int mslMs = 2000)
     {
         var cfg = new DeviceConfig { TraceLevel = boardLevel };
         cfg.Interface.Address = BoardIp;
         cfg.Tcp.MslMs = mslMs;
-        Board = new DeviceComposition(Cable.A, Serial, null, cfg);
-        var tracer = new Tracer(this, TraceLevel.Segments);
+        _quiet = new QuietSerial(Serial);
+        Board = new DeviceComposition(Cable.A, _quiet, null, cfg);
+        var tracer = _pcTracer = new Tracer(this, TraceLevel.Segments);
         Pc = new NetInterface(Cable.B, new InterfaceConfig { Address = PcIp, MacAddress = new byte[] { 2, 0x50, 0x43, 0, 0, 1 } }, tracer);
         PcTcp = new TcpStack(new TcpConfig { ReceiveBufferSize = 8192, MslMs = mslMs }, Pc, tracer);
         Pc.AttachTransport(PcTcp);

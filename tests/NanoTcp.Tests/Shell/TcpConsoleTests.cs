@@ -1,4 +1,5 @@
 using NanoTcp.Tcp;
+using NanoTcp.Tests.Support;
 
 namespace NanoTcp.Tests.Shell;
 
@@ -118,5 +119,33 @@ public class TcpConsoleTests
         string help = r.Type("help");
         Assert.Contains("connect <ip> <port>", help);
         Assert.Contains("abort <n>", help);
+    }
+
+    [Fact]
+    public void PollingAConsoleConnectionThroughTheLabFaultsAllocatesNothing()
+    {
+        var r = new ConsoleRig();
+        int listener = r.PcTcp.Listen(5000);
+        r.Type("connect 192.168.7.10 5000");
+        r.Run(20);
+        int h = r.PcTcp.Accept(listener);
+        byte[] data = System.Text.Encoding.ASCII.GetBytes("some data\r\n");
+        r.Quiet = true;
+        long allocated = Allocations.SteadyState(() =>
+        {
+            for (int i = 0; i < 50; i++)
+            {
+                r.PcTcp.Send(h, data, 0, data.Length);
+                r.Run(5);
+            }
+        });
+        Assert.Equal(0, allocated);
+        Assert.True(r.QuietBytes > 50 * 20); // the tcp#0 < lines were written
+        Assert.NotNull(r.Board.LabFaults);
+        Assert.True(r.Board.LabFaults!.Passed > 5, r.Board.LabFaults!.Passed + " " + r.QuietBytes);
+        r.Quiet = false;
+        r.PcTcp.Send(h, data, 0, data.Length);
+        r.Run(500); // Nagle on the PC may hold it until the board's delayed ACK
+        Assert.Contains("tcp#0 < some data", r.Serial.TakeOutput());
     }
 }
