@@ -68,7 +68,9 @@ namespace NanoTcp.Firmware
             driverTrace.Sink = device.Console;
             driverTrace.Level = device.Tracer.Level;
             device.Console.Add(new SelftestCommands());
-            device.Console.Add(new BoardCommands(driver, config.Tcp, board));
+            BoardCommands boardCommands = new BoardCommands(driver, config.Tcp, board);
+            device.Console.Add(boardCommands);
+            device.AddStatsSource(boardCommands);
 
             bool up = driver.Initialize();
             device.Start("NanoTcp on " + board.Name + ": ENC28J60 " + (up ? "rev " + driver.RevisionName : "NOT ANSWERING (check wiring, power, SPI clock)")

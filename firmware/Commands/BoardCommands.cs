@@ -9,10 +9,11 @@ namespace NanoTcp.Firmware.Commands
 {
     /// <summary>
     /// The board's own console commands: driver counters (`enc28j60`), the TIME-WAIT length for
-    /// labs (`msl`), `board` (pin map), `reboot`. `lab` is listed but not implemented on the board yet.
+    /// labs (`msl`), `board` (pin map), `reboot`; it also adds the SPI counters to `stats` (<see cref="IStatsSource"/>).
+    /// `lab` comes from the device composition (<see cref="LabCommands"/>).
     /// Commands run when typed; they may allocate (the data path does not).
     /// </summary>
-    public sealed class BoardCommands : ICommandSet
+    public sealed class BoardCommands : ICommandSet, IStatsSource
     {
         private readonly Enc28j60 _driver;
         private readonly TcpConfig _tcp;
@@ -31,7 +32,6 @@ namespace NanoTcp.Firmware.Commands
             c.WriteLine("  msl [ms]                  show or set MSL (TIME-WAIT lasts 2 x MSL)");
             c.WriteLine("  board                     pin map of this build");
             c.WriteLine("  reboot                    restart the board");
-            c.WriteLine("  lab <scenario>            (not yet on the board: use `nanotcp lab` in the simulator)");
         }
 
         public bool TryRun(string name, string[] args, SerialConsole c, long nowMs)
@@ -96,12 +96,15 @@ namespace NanoTcp.Firmware.Commands
                 Power.RebootDevice(RebootOption.NormalReboot);
                 return true;
             }
-            if (name == "lab")
-            {
-                c.WriteLine("error: lab is not available on the board yet; run `nanotcp lab` in the simulator, or `selftest` here");
-                return true;
-            }
             return false;
+        }
+
+        /// <summary>The driver's SPI cost and errors under `stats`.</summary>
+        public void WriteStats(SerialConsole c)
+        {
+            Enc28j60Counters k = _driver.Counters;
+            Line(c, "spi     transactions ", k.SpiTransactions, " bytes ", k.SpiBytes, " bank-switches ", k.BankSwitches);
+            Line(c, "enc     rx-errors ", k.RxErrors, " overflows ", k.RxOverflows, " tx-failed ", k.TxFailed);
         }
 
         private static void Line(SerialConsole c, string a, long va, string b, long vb, string d, long vd)

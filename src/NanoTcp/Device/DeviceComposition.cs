@@ -17,7 +17,7 @@ namespace NanoTcp.Device
     /// (the board's selftest, driver statistics) with <see cref="Console"/>.Add.
     /// <see cref="Poll"/> is the whole main loop body; it allocates nothing.
     /// </summary>
-    public sealed class DeviceComposition
+    public sealed class DeviceComposition : IStatsSource
     {
         private readonly DeviceConfig _config;
         private readonly NetInterface _iface;
@@ -25,6 +25,10 @@ namespace NanoTcp.Device
         private readonly Tracer _tracer;
         private readonly SerialConsole _console;
         private readonly IpCommands _ipCommands;
+        private readonly TcpCommands _tcpCommands;
+        private readonly FaultInjector _faults;
+        private readonly LabCommands _labCommands;
+        private TcpDiscardService _discard;
         private readonly LedController _leds;
         private readonly UdpEchoService _udpEcho;
         private readonly TcpService[] _services;
@@ -40,6 +44,12 @@ namespace NanoTcp.Device
             _config = config == null ? new DeviceConfig() : config;
             _tracer = new Tracer();
             _tracer.Level = _config.TraceLevel;
+            if (_config.LabFaults)
+            {
+                _faults = new FaultInjector(device, 1, _config.LabDelayFrames, 1);
+                _faults.FaultsOnReceive = false;
+                device = _faults;
+            }
             _iface = new NetInterface(device, _config.Interface, _tracer);
             _tcp = new TcpStack(_config.Tcp, _iface, _tracer);
             _iface.AttachTransport(_tcp);
@@ -52,7 +62,9 @@ namespace NanoTcp.Device
                 _tracer.Sink = _console;
                 _ipCommands = new IpCommands(_iface);
                 _console.Add(_ipCommands);
-                _console.Add(new TcpCommands(_tcp));
+                _tcpCommands = new TcpCommands(_tcp);
+                _console.Add(_tcpCommands);
+                _ipCommands.AddStatsSource(_tcpCommands);
             }
 
             _services = new TcpService[4];
@@ -64,7 +76,8 @@ namespace NanoTcp.Device
             }
             if (_config.Discard)
             {
-                AddService(new TcpDiscardService(_tcp, TcpDiscardService.DefaultPort, n));
+                _discard = new TcpDiscardService(_tcp, TcpDiscardService.DefaultPort, n);
+                AddService(_discard);
             }
             if (_config.Chargen)
             {
@@ -75,6 +88,17 @@ namespace NanoTcp.Device
                 HttpStatusService http = new HttpStatusService(_tcp, 80, n, _config.StatusPageBytes);
                 http.Counters = _iface.Counters;
                 AddService(http);
+            }
+
+            if (_console != null && _faults != null)
+            {
+                _labCommands = new LabCommands(_faults, _tcp, _discard);
+                _console.Add(_labCommands);
+                _ipCommands.AddStatsSource(_labCommands);
+            }
+            if (_console != null)
+            {
+                _ipCommands.AddStatsSource(this);
             }
         }
 
@@ -92,6 +116,34 @@ namespace NanoTcp.Device
 
         /// <summary>Static footprint of the stack's buffers and tables (interface + TCP).</summary>
         public int FootprintBytes { get { return _iface.FootprintBytes + _tcp.StaticFootprintBytes; } }
+
+        /// <summary>The console's TCP commands (connect, send, close, abort, netstat), or null without a console.</summary>
+        public TcpCommands TcpCommands { get { return _tcpCommands; } }
+
+        /// <summary>The fault injector under the interface (the console's `lab`), or null when DeviceConfig.LabFaults is off.</summary>
+        public FaultInjector LabFaults { get { return _faults; } }
+
+        /// <summary>Adds lines to the console's `stats` (e.g. the board's SPI counters); ignored without a console.</summary>
+        public void AddStatsSource(IStatsSource source)
+        {
+            if (_ipCommands != null)
+            {
+                _ipCommands.AddStatsSource(source);
+            }
+        }
+
+        /// <summary>The `stats` total: the static footprint of interface + TCP.</summary>
+        public void WriteStats(SerialConsole c)
+        {
+            TextLine o = c.Out;
+            o.Clear();
+            o.Append("memory  total ").Append((long)FootprintBytes).Append(" bytes (interface + tcp)");
+            if (_faults != null)
+            {
+                o.Append(", ").Append((long)(FootprintBytes + _faults.FootprintBytes)).Append(" with the lab faults");
+            }
+            c.Emit();
+        }
 
         /// <summary>Shows the banner line and the prompt (call once after boot).</summary>
         public void Start(string banner)
@@ -130,6 +182,7 @@ namespace NanoTcp.Device
             {
                 _console.Poll(nowMs);
                 _ipCommands.Poll(nowMs);
+                _tcpCommands.Poll(nowMs);
             }
             UpdateLeds(nowMs);
         }
@@ -138,6 +191,10 @@ namespace NanoTcp.Device
         public long NextDeadlineMs(long nowMs)
         {
             long t = _tcp.NextTimerMs();
+            if (_faults != null && _faults.NextDueMs < t)
+            {
+                t = _faults.NextDueMs; // a frame `lab delay` holds back
+            }
             return t < nowMs ? nowMs : t;
         }
 

@@ -27,6 +27,15 @@ namespace NanoTcp.Device
         /// <summary>Connections each TCP service serves at once.</summary>
         public int ServiceConnections = 2;
 
+        /// <summary>
+        /// A fault injector between the network device and the interface, driven by the console's
+        /// `lab` command. Frames pass straight through while nothing is armed (no copy, no allocation).
+        /// </summary>
+        public bool LabFaults = true;
+
+        /// <summary>Frames `lab delay` can hold back at once (each costs one full frame of RAM).</summary>
+        public int LabDelayFrames = 4;
+
         /// <summary>Bytes of one HTTP status page.</summary>
         public int StatusPageBytes = 2048;
 

@@ -21,12 +21,17 @@ namespace NanoTcp.Phy
         {
         }
 
-        public FaultInjector(INetworkDevice inner, uint seed, int queueFrames)
+        public FaultInjector(INetworkDevice inner, uint seed, int queueFrames) : this(inner, seed, queueFrames, queueFrames)
+        {
+        }
+
+        /// <summary>Queues sized per direction (a board that only delays what it sends needs one receive slot).</summary>
+        public FaultInjector(INetworkDevice inner, uint seed, int transmitFrames, int receiveFrames)
         {
             _inner = inner;
             _rand = new Rand(seed);
-            _tx = new Direction(queueFrames, inner.MaxFrameLength);
-            _rx = new Direction(queueFrames, inner.MaxFrameLength);
+            _tx = new Direction(transmitFrames < 1 ? 1 : transmitFrames, inner.MaxFrameLength);
+            _rx = new Direction(receiveFrames < 1 ? 1 : receiveFrames, inner.MaxFrameLength);
             _scratch = new byte[inner.MaxFrameLength];
             FaultsOnTransmit = true;
             FaultsOnReceive = true;
@@ -46,8 +51,12 @@ namespace NanoTcp.Phy
         public int JitterMs;
         /// <summary>How long a reordered frame waits for a successor before it goes anyway.</summary>
         public int ReorderHoldMs = 50;
+        /// <summary>Extra delay for transmitted frames only, milliseconds (the board's `lab delay`).</summary>
+        public int TransmitDelayMs;
         public bool FaultsOnTransmit;
         public bool FaultsOnReceive;
+        /// <summary>Whether targeted drops also apply to received frames (true by default).</summary>
+        public bool TargetedDropsOnReceive = true;
 
         /// <summary>Frames matching this filter are dropped while <see cref="TargetedDrops"/> &gt; 0 (both directions).</summary>
         public IFrameFilter DropFilter;
@@ -67,8 +76,37 @@ namespace NanoTcp.Phy
 
         public bool LinkUp { get { return _inner.LinkUp; } }
 
+        /// <summary>Frames the transmit queue holds (delayed frames beyond that are lost and counted as Overflowed).</summary>
+        public int TransmitQueueFrames { get { return _tx.Queue.Capacity; } }
+
+        /// <summary>Static footprint of the queues and buffers, bytes.</summary>
+        public int FootprintBytes
+        {
+            get { return _tx.Queue.FootprintBytes + _rx.Queue.FootprintBytes + _tx.Held.Length + _rx.Held.Length + _scratch.Length; }
+        }
+
+        /// <summary>True when no random fault, delay or jitter is set: frames then pass straight through.</summary>
+        private bool NoRandomFaults
+        {
+            get { return DropPerMille == 0 && DuplicatePerMille == 0 && ReorderPerMille == 0 && CorruptPerMille == 0; }
+        }
+
         public bool Transmit(byte[] buffer, int offset, int length, long nowMs)
         {
+            if (_tx.Queue.Count == 0 && _tx.HeldLength == 0 && DelayMs == 0 && JitterMs == 0 && TransmitDelayMs == 0
+                && (!FaultsOnTransmit || NoRandomFaults))
+            {
+                // Nothing armed but (perhaps) a targeted drop: the frame goes straight to the device,
+                // which keeps its own answer (a refused frame stays refused).
+                if (TargetedDrops > 0 && DropFilter != null && DropFilter.Matches(buffer, offset, length))
+                {
+                    TargetedDrops--;
+                    Dropped++;
+                    return true;
+                }
+                Passed++;
+                return _inner.Transmit(buffer, offset, length, nowMs);
+            }
             Admit(_tx, buffer, offset, length, nowMs, FaultsOnTransmit);
             FlushTransmit(nowMs);
             return true;
@@ -77,6 +115,25 @@ namespace NanoTcp.Phy
         public int Receive(byte[] buffer, int offset, int capacity, long nowMs)
         {
             FlushTransmit(nowMs);
+            if (_rx.Queue.Count == 0 && _rx.HeldLength == 0 && DelayMs == 0 && JitterMs == 0 && (!FaultsOnReceive || NoRandomFaults))
+            {
+                while (true)
+                {
+                    int got = _inner.Receive(buffer, offset, capacity, nowMs);
+                    if (got <= 0)
+                    {
+                        return got;
+                    }
+                    if (TargetedDropsOnReceive && TargetedDrops > 0 && DropFilter != null && DropFilter.Matches(buffer, offset, got))
+                    {
+                        TargetedDrops--;
+                        Dropped++;
+                        continue;
+                    }
+                    Passed++;
+                    return got;
+                }
+            }
             // Pull everything the inner device has into the receive-side queue, damaging it on the way.
             while (true)
             {
@@ -127,7 +184,7 @@ namespace NanoTcp.Phy
 
         private void Admit(Direction d, byte[] buffer, int offset, int length, long nowMs, bool faults)
         {
-            if (TargetedDrops > 0 && DropFilter != null && DropFilter.Matches(buffer, offset, length))
+            if (TargetedDrops > 0 && DropFilter != null && (d == _tx || TargetedDropsOnReceive) && DropFilter.Matches(buffer, offset, length))
             {
                 TargetedDrops--;
                 Dropped++;
@@ -183,7 +240,7 @@ namespace NanoTcp.Phy
 
         private void Enqueue(Direction d, byte[] buffer, int offset, int length, long nowMs)
         {
-            long due = nowMs + DelayMs + (JitterMs > 0 ? _rand.Next(JitterMs + 1) : 0);
+            long due = nowMs + DelayMs + (d == _tx ? TransmitDelayMs : 0) + (JitterMs > 0 ? _rand.Next(JitterMs + 1) : 0);
             // A FIFO never lets a later frame leave before an earlier one: jitter cannot reorder.
             if (d.Queue.Count > 0 && due < d.LastDue)
             {

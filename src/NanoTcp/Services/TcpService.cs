@@ -131,9 +131,12 @@ namespace NanoTcp.Services
 
         public long BytesDiscarded;
 
+        /// <summary>While true nothing is read, so the receive window closes (the console's `lab zero-window`).</summary>
+        public bool Paused;
+
         protected override bool Serve(int slot, int handle, long nowMs)
         {
-            while (true)
+            while (!Paused)
             {
                 int got = Tcp.Receive(handle, _buffer, 0, _buffer.Length);
                 if (got < 0)
@@ -146,6 +149,7 @@ namespace NanoTcp.Services
                 }
                 BytesDiscarded += got;
             }
+            return false;
         }
     }
 

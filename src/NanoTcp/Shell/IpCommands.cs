@@ -14,7 +14,11 @@ namespace NanoTcp.Shell
         private const int PingIdentifier = 0x4E54;
         private const int PingTimeoutMs = 1000;
 
+        private const int MaxStatsSources = 6;
+
         private readonly NetInterface _iface;
+        private readonly IStatsSource[] _statsSources = new IStatsSource[MaxStatsSources];
+        private int _statsSourceCount;
         private SerialConsole _console;
         private uint _pingTarget;
         private int _pingCount;
@@ -29,6 +33,15 @@ namespace NanoTcp.Shell
         }
 
         public bool PingRunning { get { return _pingTarget != 0; } }
+
+        /// <summary>Adds lines to `stats` after the interface's own (other layers, the board's driver, totals).</summary>
+        public void AddStatsSource(IStatsSource source)
+        {
+            if (_statsSourceCount < MaxStatsSources)
+            {
+                _statsSources[_statsSourceCount++] = source;
+            }
+        }
 
         public void WriteHelp(SerialConsole c)
         {
@@ -178,6 +191,10 @@ namespace NanoTcp.Shell
             o.Clear();
             o.Append("memory  interface ").Append((long)_iface.FootprintBytes).Append(" bytes (static, allocated at start-up)");
             c.Emit();
+            for (int i = 0; i < _statsSourceCount; i++)
+            {
+                _statsSources[i].WriteStats(c);
+            }
         }
 
         private void TraceLevelCommand(string[] args, SerialConsole c)
