@@ -45,42 +45,21 @@ public sealed class LabNode : ITraceSink
     }
 }
 
-/// <summary>Drops TCP segments whose flags match (e.g. the SYN-ACK, or a pure ACK), a given number of times.</summary>
-public sealed class TcpFlagsFilter : IFrameFilter
+/// <summary>The portable segment filter, telling the lab's log when it takes a segment.</summary>
+public sealed class TcpFlagsFilter : TcpSegmentFilter
 {
-    private readonly int _mask;
-    private readonly int _value;
-    private readonly int _minPayload;
-    private readonly int _maxPayload;
-
     public TcpFlagsFilter(int mask, int value, int minPayload = 0, int maxPayload = int.MaxValue)
+        : base(mask, value, minPayload, maxPayload)
     {
-        _mask = mask;
-        _value = value;
-        _minPayload = minPayload;
-        _maxPayload = maxPayload;
     }
 
-    /// <summary>Called when a frame matches (and is therefore dropped).</summary>
-    public Action Matched { get; set; }
+    /// <summary>Called when a segment matches (and is therefore dropped).</summary>
+    public Action OnMatch { get; set; }
 
-    public bool Matches(byte[] frame, int offset, int length)
+    protected override bool MatchesSegment(Ipv4Packet ip, TcpPacket tcp)
     {
-        bool m = MatchesFlags(frame, offset, length);
-        if (m) Matched?.Invoke();
-        return m;
-    }
-
-    private bool MatchesFlags(byte[] frame, int offset, int length)
-    {
-        if (length < 54 || NetworkOrder.ReadUInt16(frame, offset + 12) != EtherType.Ipv4 || frame[offset + 23] != IpProtocol.Tcp)
-        {
-            return false;
-        }
-        var ip = new Ipv4Packet(frame, offset + 14, length - 14);
-        var tcp = new TcpPacket(frame, ip.PayloadOffset, ip.PayloadLength);
-        int payload = tcp.PayloadLength;
-        return (tcp.Flags & _mask) == _value && payload >= _minPayload && payload <= _maxPayload;
+        OnMatch?.Invoke();
+        return true;
     }
 }
 
@@ -128,7 +107,7 @@ public sealed class LabBench : IDisposable
     /// <summary>Loses the next <paramref name="count"/> segments <paramref name="sender"/> sends that match the filter; the log says so.</summary>
     public void DropNext(LabNode sender, TcpFlagsFilter filter, int count = 1)
     {
-        filter.Matched = () => sender.Note($"[{Now,7}] ^^^ this segment is lost on the wire");
+        filter.OnMatch = () => sender.Note($"[{Now,7}] ^^^ this segment is lost on the wire");
         sender.Faults.DropFilter = filter;
         sender.Faults.TargetedDrops = count;
     }
