@@ -9,7 +9,7 @@ namespace NanoTcp.Firmware.Commands
 {
     /// <summary>
     /// The board's own console commands: driver counters (`enc28j60`), the TIME-WAIT length for
-    /// labs (`msl`), `board` (pin map), `reboot`; it also adds the SPI counters to `stats` (<see cref="IStatsSource"/>).
+    /// `board` (pin map), `reboot`; it also adds the SPI counters to `stats` (<see cref="IStatsSource"/>).
     /// `lab` comes from the device composition (<see cref="LabCommands"/>).
     /// Commands run when typed; they may allocate (the data path does not).
     /// </summary>
@@ -29,7 +29,6 @@ namespace NanoTcp.Firmware.Commands
         public void WriteHelp(SerialConsole c)
         {
             c.WriteLine("  enc28j60 [clear]          ENC28J60 revision, link, SPI cost, errors and recoveries");
-            c.WriteLine("  msl [ms]                  show or set MSL (TIME-WAIT lasts 2 x MSL)");
             c.WriteLine("  board                     pin map of this build");
             c.WriteLine("  reboot                    restart the board");
         }
@@ -58,24 +57,6 @@ namespace NanoTcp.Firmware.Commands
                 Line(c, "tx       aborts ", k.TxAborts, " late-collisions ", k.TxLateCollisions, " retries ", k.TxRetries);
                 Line(c, "tx       failed ", k.TxFailed, " stalls ", k.TxStalls, " resets ", k.TxResets);
                 Line(c, "chip     inits ", k.Initializations, " init-failures ", k.InitFailures, " reinits ", k.Reinits);
-                return true;
-            }
-            if (name == "msl")
-            {
-                if (args != null && args.Length > 0)
-                {
-                    int ms;
-                    if (!IpCommands.TryParseInt(args[0], out ms) || ms < 1 || ms > 600000)
-                    {
-                        c.WriteLine("error: msl takes milliseconds, 1..600000");
-                        return true;
-                    }
-                    _tcp.MslMs = ms;
-                }
-                TextLine o = c.Out;
-                o.Clear();
-                o.Append("msl ").Append((long)_tcp.MslMs).Append(" ms: TIME-WAIT lasts ").Append(2L * _tcp.MslMs).Append(" ms");
-                c.Emit();
                 return true;
             }
             if (name == "board")

@@ -50,6 +50,7 @@ namespace NanoTcp.Shell
             c.WriteLine("  send <n> <text...>        send the text and CRLF on tcp#N");
             c.WriteLine("  close <n>                 graceful close of tcp#N (FIN)");
             c.WriteLine("  abort <n>                 reset tcp#N (RST)");
+            c.WriteLine("  msl [ms]                  show or set MSL (TIME-WAIT lasts 2 x MSL), for labs");
         }
 
         public bool TryRun(string name, string[] args, SerialConsole c, long nowMs)
@@ -61,6 +62,7 @@ namespace NanoTcp.Shell
                 case "send": Send(args, c); return true;
                 case "close": CloseOrAbort(args, c, false); return true;
                 case "abort": CloseOrAbort(args, c, true); return true;
+                case "msl": Msl(args, c); return true;
                 default: return false;
             }
         }
@@ -74,6 +76,26 @@ namespace NanoTcp.Shell
             c.Emit();
             o.Clear();
             o.Append("memory  tcp ").Append((long)_tcp.StaticFootprintBytes).Append(" bytes (static)");
+            c.Emit();
+        }
+
+        /// <summary>Shows or sets MSL; new TIME-WAIT periods use it (a 60 s wait is long for a lab).</summary>
+        private void Msl(string[] args, SerialConsole c)
+        {
+            TcpConfig cfg = _tcp.Config;
+            if (args.Length > 0)
+            {
+                int ms;
+                if (!IpCommands.TryParseInt(args[0], out ms) || ms < 1 || ms > 600000)
+                {
+                    c.WriteLine("error: msl takes milliseconds, 1..600000");
+                    return;
+                }
+                cfg.MslMs = ms;
+            }
+            TextLine o = c.Out;
+            o.Clear();
+            o.Append("msl ").Append((long)cfg.MslMs).Append(" ms: TIME-WAIT lasts ").Append(2L * cfg.MslMs).Append(" ms");
             c.Emit();
         }
 

@@ -148,4 +148,22 @@ public class TcpConsoleTests
         r.Run(500); // Nagle on the PC may hold it until the board's delayed ACK
         Assert.Contains("tcp#0 < some data", r.Serial.TakeOutput());
     }
+
+    [Fact]
+    public void MslShowsAndSetsTheTimeWaitLengthForNewClosings()
+    {
+        var r = new ConsoleRig();
+        Assert.Contains("msl 2000 ms: TIME-WAIT lasts 4000 ms", r.Type("msl"));
+        Assert.Contains("msl 500 ms: TIME-WAIT lasts 1000 ms", r.Type("msl 500"));
+        Assert.Contains("error: msl takes milliseconds, 1..600000", r.Type("msl forever"));
+        int listener = r.PcTcp.Listen(5000);
+        r.Type("connect 192.168.7.10 5000");
+        r.Run(20);
+        int h = r.PcTcp.Accept(listener);
+        r.Type("close 0");
+        r.Run(20);
+        r.PcTcp.Close(h);
+        r.Run(20);
+        Assert.Contains("tcp#0 closed (TIME-WAIT for 1000 ms)", r.Serial.TakeOutput());
+    }
 }
