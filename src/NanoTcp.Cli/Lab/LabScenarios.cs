@@ -27,6 +27,17 @@ public static class LabScenarios
 
     internal static byte[] Ascii(string s) => Encoding.ASCII.GetBytes(s);
 
+    /// <summary>Opens a connection from the PC (port 40000) to a plain listener on the board's port 7
+    /// (no service: the scenario plays the board's application); returns both handles.</summary>
+    internal static (int Pc, int Board) Open(LabBench b)
+    {
+        int listener = b.Board.Tcp.Listen(7);
+        int server = -1;
+        int h = b.Pc.Tcp.Connect(LabBench.BoardIp, 7, 40000);
+        b.RunUntil(() => (server = b.Board.Tcp.Accept(listener)) >= 0, 5_000);
+        return (h, server);
+    }
+
     /// <summary>Connects the PC to the board's echo service and waits for ESTABLISHED on both sides.</summary>
     internal static int Connect(LabBench b, TcpEchoService echo, int localPort = 40000)
     {
@@ -190,10 +201,7 @@ internal sealed class HalfClose : LabScenario
 
     public override string Run(LabBench b)
     {
-        int listener = b.Board.Tcp.Listen(7);
-        int server = -1;
-        int h = b.Pc.Tcp.Connect(LabBench.BoardIp, 7, 40000);
-        b.RunUntil(() => (server = b.Board.Tcp.Accept(listener)) >= 0, 5_000);
+        var (h, server) = LabScenarios.Open(b);
         b.Pc.Tcp.Shutdown(h);
         b.RunUntil(() => b.Board.Tcp.GetState(server) == TcpState.CloseWait, 5_000);
         var block = new byte[1460];
@@ -249,10 +257,7 @@ internal sealed class SimultaneousClose : LabScenario
 
     public override string Run(LabBench b)
     {
-        int listener = b.Board.Tcp.Listen(7);
-        int server = -1;
-        int h = b.Pc.Tcp.Connect(LabBench.BoardIp, 7, 40000);
-        b.RunUntil(() => (server = b.Board.Tcp.Accept(listener)) >= 0, 5_000);
+        var (h, server) = LabScenarios.Open(b);
         b.Run(10);
         // 2 ms on the wire each way, so that the two FINs cross.
         b.Pc.Faults.DelayMs = 2;
@@ -290,10 +295,7 @@ internal sealed class ResetEstablished : LabScenario
 
     public override string Run(LabBench b)
     {
-        int listener = b.Board.Tcp.Listen(7);
-        int server = -1;
-        int h = b.Pc.Tcp.Connect(LabBench.BoardIp, 7, 40000);
-        b.RunUntil(() => (server = b.Board.Tcp.Accept(listener)) >= 0, 5_000);
+        var (h, server) = LabScenarios.Open(b);
         b.Run(10);
         b.Pc.Tcp.Abort(h);
         b.Run(10);
@@ -312,10 +314,7 @@ internal sealed class ZeroWindow : LabScenario
 
     public override string Run(LabBench b)
     {
-        int listener = b.Board.Tcp.Listen(7);
-        int server = -1;
-        int h = b.Pc.Tcp.Connect(LabBench.BoardIp, 7, 40000);
-        b.RunUntil(() => (server = b.Board.Tcp.Accept(listener)) >= 0, 5_000);
+        var (h, server) = LabScenarios.Open(b);
         var data = new byte[4000];
         int sent = 0;
         void Write(long now)
