@@ -180,6 +180,14 @@ namespace NanoTcp.Scenarios
             return s;
         }
 
+        /// <summary>The stack closes first: Close(handle), then its FIN+ACK at SND.NXT must go out.</summary>
+        public SentSegment CloseFirst(int handle)
+        {
+            Stack.Close(handle);
+            Stack.Poll(Now);
+            return Expect(TcpFlags.Fin | TcpFlags.Ack, StackNxt, PeerNxt);
+        }
+
         /// <summary>Next segment must have exactly these flags, seq and ack.</summary>
         public SentSegment Expect(int flags, uint seq, uint ack)
         {

@@ -44,9 +44,7 @@ namespace NanoTcp.Scenarios
         {
             ScriptedPeer p = new ScriptedPeer(null);
             int h = p.OpenPassive(80, 8192);
-            p.Stack.Close(h);
-            p.Stack.Poll(0);
-            p.Expect(TcpFlags.Fin | TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            p.CloseFirst(h);
             p.StackNxt++;
             p.Send(TcpFlags.Fin | TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192);
             p.PeerNxt++;
@@ -72,9 +70,7 @@ namespace NanoTcp.Scenarios
             byte[] buf = new byte[100];
             Check.Equal(10, p.Stack.Receive(h, buf, 0, 100), "data before FIN");
             Check.Equal(-1, p.Stack.Receive(h, buf, 0, 100), "EOF");
-            p.Stack.Close(h);
-            p.Stack.Poll(0);
-            p.Expect(TcpFlags.Fin | TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            p.CloseFirst(h);
             Check.True(p.Trace.Contains("CLOSE-WAIT -> LAST-ACK"), "LAST-ACK");
             p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 1, 8192);
             Check.True(p.Trace.Contains("LAST-ACK -> CLOSED"), "CLOSED");
@@ -93,9 +89,7 @@ namespace NanoTcp.Scenarios
             p.Send(TcpFlags.Fin | TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192);
             p.PeerNxt++;
             p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
-            p.Stack.Close(h);
-            p.Stack.Poll(0);
-            p.Expect(TcpFlags.Fin | TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            p.CloseFirst(h);
             p.AdvanceTo(1000);
             p.Expect(TcpFlags.Fin | TcpFlags.Ack, p.StackNxt, p.PeerNxt);
             p.AdvanceTo(3000);
@@ -124,9 +118,7 @@ namespace NanoTcp.Scenarios
             p.Expect(TcpFlags.Ack | TcpFlags.Psh, p.StackNxt + 1460, p.PeerNxt);
             p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 2000, 8192);
             p.StackNxt += 2000;
-            p.Stack.Close(h);
-            p.Stack.Poll(0);
-            p.Expect(TcpFlags.Fin | TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            p.CloseFirst(h);
             p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 1, 8192);
             Check.True(!p.Stack.ConnectionAt(0).IsInUse, "closed");
         }
@@ -172,9 +164,7 @@ namespace NanoTcp.Scenarios
         {
             ScriptedPeer p = new ScriptedPeer(null);
             int h = p.OpenPassive(80, 8192);
-            p.Stack.Close(h);
-            p.Stack.Poll(0);
-            p.Expect(TcpFlags.Fin | TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            p.CloseFirst(h);
             // The peer's FIN does not acknowledge ours yet.
             p.Send(TcpFlags.Fin | TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192);
             p.PeerNxt++;
@@ -193,9 +183,7 @@ namespace NanoTcp.Scenarios
         {
             ScriptedPeer p = new ScriptedPeer(null);
             int h = p.OpenPassive(80, 8192);
-            p.Stack.Close(h);
-            p.Stack.Poll(0);
-            p.Expect(TcpFlags.Fin | TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            p.CloseFirst(h);
             p.StackNxt++;
             p.Send(TcpFlags.Fin | TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192);
             p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt + 1); // lost
@@ -218,9 +206,7 @@ namespace NanoTcp.Scenarios
         {
             ScriptedPeer p = new ScriptedPeer(null);
             int h = p.OpenPassive(80, 8192);
-            p.Stack.Close(h);
-            p.Stack.Poll(0);
-            p.Expect(TcpFlags.Fin | TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            p.CloseFirst(h);
             p.AdvanceTo(1000);
             p.Expect(TcpFlags.Fin | TcpFlags.Ack, p.StackNxt, p.PeerNxt);
             Check.True(p.Trace.Contains("timer retransmit 2000"), "RTO doubled");
