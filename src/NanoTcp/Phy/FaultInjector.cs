@@ -98,10 +98,8 @@ namespace NanoTcp.Phy
             {
                 // Nothing armed but (perhaps) a targeted drop: the frame goes straight to the device,
                 // which keeps its own answer (a refused frame stays refused).
-                if (TargetedDrops > 0 && DropFilter != null && DropFilter.Matches(buffer, offset, length))
+                if (TakeTargetedDrop(true, buffer, offset, length))
                 {
-                    TargetedDrops--;
-                    Dropped++;
                     return true;
                 }
                 Passed++;
@@ -124,10 +122,8 @@ namespace NanoTcp.Phy
                     {
                         return got;
                     }
-                    if (TargetedDropsOnReceive && TargetedDrops > 0 && DropFilter != null && DropFilter.Matches(buffer, offset, got))
+                    if (TakeTargetedDrop(false, buffer, offset, got))
                     {
-                        TargetedDrops--;
-                        Dropped++;
                         continue;
                     }
                     Passed++;
@@ -182,12 +178,23 @@ namespace NanoTcp.Phy
             }
         }
 
+        /// <summary>True (and counted) when this frame is one of the targeted drops still due.</summary>
+        private bool TakeTargetedDrop(bool transmit, byte[] buffer, int offset, int length)
+        {
+            if (TargetedDrops <= 0 || DropFilter == null || (!transmit && !TargetedDropsOnReceive)
+                || !DropFilter.Matches(buffer, offset, length))
+            {
+                return false;
+            }
+            TargetedDrops--;
+            Dropped++;
+            return true;
+        }
+
         private void Admit(Direction d, byte[] buffer, int offset, int length, long nowMs, bool faults)
         {
-            if (TargetedDrops > 0 && DropFilter != null && (d == _tx || TargetedDropsOnReceive) && DropFilter.Matches(buffer, offset, length))
+            if (TakeTargetedDrop(d == _tx, buffer, offset, length))
             {
-                TargetedDrops--;
-                Dropped++;
                 return;
             }
             if (!faults)
