@@ -31,12 +31,7 @@ namespace NanoTcp
             return (int)(NextUInt() % (uint)max);
         }
 
-        /// <summary>True with the given probability in percent (0..100, fractions allowed as per-mille via <see cref="ChancePerMille"/>).</summary>
-        public bool Chance(int percent)
-        {
-            return percent > 0 && Next(100) < percent;
-        }
-
+        /// <summary>True with the given probability in per-mille (0..1000).</summary>
         public bool ChancePerMille(int perMille)
         {
             return perMille > 0 && Next(1000) < perMille;

@@ -51,11 +51,11 @@ namespace NanoTcp.DeviceTests
         public void Ipv4_address_read_write_network_order()
         {
             byte[] b = new byte[6];
-            Ipv4Address.Write(b, 1, Ipv4Address.Make(10, 0, 255, 1));
+            NetworkOrder.WriteUInt32(b, 1, Ipv4Address.Make(10, 0, 255, 1));
             Assert.AreEqual((byte)10, b[1], "first octet");
             Assert.AreEqual((byte)255, b[3], "third octet");
             Assert.AreEqual((byte)1, b[4], "last octet");
-            Assert.IsTrue(Ipv4Address.Read(b, 1) == Ipv4Address.Make(10, 0, 255, 1), "read back");
+            Assert.IsTrue(NetworkOrder.ReadUInt32(b, 1) == Ipv4Address.Make(10, 0, 255, 1), "read back");
         }
     }
 }

@@ -227,14 +227,6 @@ namespace NanoTcp.Iface
             return DueNone;
         }
 
-        public void Clear()
-        {
-            for (int i = 0; i < _ip.Length; i++)
-            {
-                Free(i);
-            }
-        }
-
         private int Allocate(long nowMs)
         {
             int victim = -1;

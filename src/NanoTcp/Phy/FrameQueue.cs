@@ -49,12 +49,6 @@ namespace NanoTcp.Phy
             get { return _count == 0 ? long.MaxValue : _due[_head]; }
         }
 
-        /// <summary>Length of the head frame, or -1 when empty.</summary>
-        public int HeadLength
-        {
-            get { return _count == 0 ? -1 : _lengths[_head]; }
-        }
-
         /// <summary>Copies the head frame out and removes it; returns its length (0 when empty).
         /// A frame longer than capacity is removed and -1 returned.</summary>
         public int Dequeue(byte[] buffer, int offset, int capacity)
@@ -75,32 +69,6 @@ namespace NanoTcp.Phy
             _head = (_head + 1) % _lengths.Length;
             _count--;
             return length;
-        }
-
-        /// <summary>Swaps the first two frames (reordering).</summary>
-        public void SwapHeadPair()
-        {
-            if (_count < 2)
-            {
-                return;
-            }
-            int a = _head;
-            int b = (_head + 1) % _lengths.Length;
-            for (int i = 0; i < _slotSize; i++)
-            {
-                byte t = _data[a * _slotSize + i];
-                _data[a * _slotSize + i] = _data[b * _slotSize + i];
-                _data[b * _slotSize + i] = t;
-            }
-            int tl = _lengths[a];
-            _lengths[a] = _lengths[b];
-            _lengths[b] = tl;
-        }
-
-        public void Clear()
-        {
-            _head = 0;
-            _count = 0;
         }
     }
 }

@@ -88,15 +88,5 @@ namespace NanoTcp.Wire
             }
             return true;
         }
-
-        public static uint Read(byte[] b, int offset)
-        {
-            return NetworkOrder.ReadUInt32(b, offset);
-        }
-
-        public static void Write(byte[] b, int offset, uint ip)
-        {
-            NetworkOrder.WriteUInt32(b, offset, ip);
-        }
     }
 }
