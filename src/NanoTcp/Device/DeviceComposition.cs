@@ -123,6 +123,19 @@ namespace NanoTcp.Device
         /// <summary>The fault injector under the interface (the console's `lab`), or null when DeviceConfig.LabFaults is off.</summary>
         public FaultInjector LabFaults { get { return _faults; } }
 
+        /// <summary>The built-in TCP service on <paramref name="port"/> (7, 9, 19, 80), or null when none runs there.</summary>
+        public TcpService ServiceOn(int port)
+        {
+            for (int i = 0; i < _serviceCount; i++)
+            {
+                if (_services[i].Port == port)
+                {
+                    return _services[i];
+                }
+            }
+            return null;
+        }
+
         /// <summary>Adds lines to the console's `stats` (e.g. the board's SPI counters); ignored without a console.</summary>
         public void AddStatsSource(IStatsSource source)
         {

@@ -35,7 +35,8 @@ public static class Tshark
         return Run(args.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
     }
 
-    private static string Run(params string[] args)
+    /// <summary>Runs tshark with these arguments and returns its standard output; throws with its error output when it fails.</summary>
+    public static string Run(params string[] args)
     {
         var psi = new ProcessStartInfo("tshark") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in args) psi.ArgumentList.Add(a);

@@ -1,0 +1,47 @@
+using NanoTcp.Tests.Support;
+
+namespace NanoTcp.RealPeers.Rig;
+
+/// <summary>Questions to tshark about one capture (checksum validation on, as in <see cref="Tshark"/>).</summary>
+public sealed class Capture
+{
+    public Capture(string path) => Path = path;
+
+    public string Path { get; }
+
+    /// <summary>Bad checksums, malformed packets, expert errors, "ACKed unseen segment": one line each.</summary>
+    public List<string> Problems() => Tshark.Problems(Path);
+
+    /// <summary>tshark's one-line summaries of the frames matching a display filter.</summary>
+    public List<string> Summary(string? filter = null) => Tshark.Summary(Path, filter);
+
+    /// <summary>How many frames match a display filter.</summary>
+    public int Count(string filter) => Fields(filter, "frame.number").Count;
+
+    /// <summary>The fields of every frame matching <paramref name="filter"/>, tab-separated columns split.</summary>
+    public List<string[]> Fields(string filter, params string[] fields)
+    {
+        var args = new List<string> { "-r", Path, "-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-Y", filter, "-T", "fields" };
+        foreach (string f in fields)
+        {
+            args.Add("-e");
+            args.Add(f);
+        }
+        return Tshark.Run(args.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToList();
+    }
+
+    /// <summary>
+    /// Senders whose last segment in a connection advertised a zero window (and was not a RST):
+    /// a window that closed and never opened again.
+    /// </summary>
+    public List<string> ZeroWindowStalls()
+    {
+        var last = new Dictionary<string, (string Frame, int Window, bool Rst)>();
+        foreach (string[] f in Fields("tcp", "frame.number", "tcp.stream", "ip.src", "tcp.srcport", "tcp.window_size_value", "tcp.flags.reset"))
+        {
+            if (f.Length < 6) continue;
+            last[$"stream {f[1]} from {f[2]}:{f[3]}"] = (f[0], int.Parse(f[4]), f[5] == "1" || f[5] == "True");
+        }
+        return last.Where(kv => kv.Value.Window == 0 && !kv.Value.Rst).Select(kv => $"{kv.Key}: last segment (frame {kv.Value.Frame}) has window 0").ToList();
+    }
+}

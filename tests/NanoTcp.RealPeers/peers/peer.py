@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""Kernel-socket peers for the real-peer suite: the Linux TCP stack as client and as server.
+
+Runs inside the test's network namespace (ip netns exec NS python3 peer.py ...); the board is
+192.168.77.2, this side 192.168.77.1. Every command prints one JSON object as its last line.
+Data the board generates or checks follows one pattern: byte i is i % 251.
+"""
+import json
+import os
+import select
+import socket
+import sys
+import threading
+import time
+
+BOARD = "192.168.77.2"
+HOST = "192.168.77.1"
+
+
+def pattern(start, n):
+    """n bytes of the pattern from stream position start."""
+    base = bytes(range(251)) * (n // 251 + 2)
+    o = start % 251
+    return base[o:o + n]
+
+
+def chargen_byte(pos):
+    """RFC 864 as the board sends it: 72 characters + CR LF a line, each line one character later."""
+    line, col = divmod(pos, 74)
+    if col == 72:
+        return 13
+    if col == 73:
+        return 10
+    return 32 + (line + col + 1) % 95
+
+
+def done(**result):
+    print(json.dumps(result), flush=True)
+
+
+def connect(port, timeout=10.0):
+    return socket.create_connection((BOARD, port), timeout=timeout)
+
+
+def read_to_eof(s, sink=None):
+    total = 0
+    while True:
+        b = s.recv(65536)
+        if not b:
+            return total
+        if sink:
+            sink(b)
+        total += len(b)
+
+
+def cmd_echo(port, n):
+    """Sends n random bytes, half-closes, reads the echo to EOF: the client closes first."""
+    data = os.urandom(n)
+    t0 = time.monotonic()
+    s = connect(int(port))
+    s.settimeout(120)
+
+    def send():
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+
+    th = threading.Thread(target=send, daemon=True)
+    th.start()
+    got = bytearray()
+    read_to_eof(s, got.extend)
+    th.join()
+    local = s.getsockname()[1]
+    s.close()
+    done(sent=n, received=len(got), same=bytes(got) == data, seconds=round(time.monotonic() - t0, 3), local_port=local)
+
+
+def cmd_discard(port, n):
+    """Sends n bytes to discard, half-closes and waits for the board's FIN."""
+    data = os.urandom(n)
+    t0 = time.monotonic()
+    s = connect(int(port))
+    s.settimeout(120)
+    s.sendall(data)
+    s.shutdown(socket.SHUT_WR)
+    extra = read_to_eof(s)
+    s.close()
+    done(sent=n, received=extra, seconds=round(time.monotonic() - t0, 3))
+
+
+def cmd_chargen(port, n):
+    """Reads at least n bytes of chargen, checking every byte, then half-closes and reads to EOF."""
+    t0 = time.monotonic()
+    s = connect(int(port))
+    s.settimeout(120)
+    pos = 0
+    bad = -1
+    half_closed = False
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        for i, c in enumerate(b):
+            if bad < 0 and c != chargen_byte(pos + i):
+                bad = pos + i
+        pos += len(b)
+        if pos >= n and not half_closed:
+            s.shutdown(socket.SHUT_WR)  # the board sees EOF and closes after what it queued
+            half_closed = True
+    s.close()
+    done(received=pos, pattern_ok=bad < 0, first_bad=bad, seconds=round(time.monotonic() - t0, 3))
+
+
+def cmd_http(count):
+    """count sequential GET / requests; the board closes each connection after the page."""
+    ok = 0
+    size = 0
+    first = ""
+    for _ in range(int(count)):
+        s = connect(80)
+        s.sendall(b"GET / HTTP/1.0\r\nHost: 192.168.77.2\r\n\r\n")
+        page = bytearray()
+        read_to_eof(s, page.extend)
+        s.close()
+        text = page.decode("ascii", "replace")
+        first = first or text[:400]
+        if text.startswith("HTTP/1.0 200 OK\r\n") and "NanoTcp status" in text:
+            ok += 1
+        size = len(page)
+    done(requests=int(count), ok=ok, last_bytes=size, first_page=first)
+
+
+def cmd_sequential(port, count):
+    """count connections one after another: a line echoed, then the client closes."""
+    ok = 0
+    failures = []
+    ports = []
+    t0 = time.monotonic()
+    for i in range(int(count)):
+        try:
+            s = connect(int(port))
+            s.settimeout(10)
+            line = ("connection %d of %s\n" % (i, count)).encode()
+            s.sendall(line)
+            got = bytearray()
+            while len(got) < len(line):
+                b = s.recv(4096)
+                if not b:
+                    break
+                got += b
+            s.shutdown(socket.SHUT_WR)
+            read_to_eof(s)
+            ports.append(s.getsockname()[1])
+            s.close()
+            if bytes(got) == line:
+                ok += 1
+            else:
+                failures.append("%d: got %r" % (i, bytes(got)))
+        except OSError as e:
+            failures.append("%d: %s" % (i, e))
+    done(connections=int(count), ok=ok, failures=failures[:10], seconds=round(time.monotonic() - t0, 3))
+
+
+def echo_check(s, text):
+    s.sendall(text)
+    got = bytearray()
+    while len(got) < len(text):
+        b = s.recv(4096)
+        if not b:
+            break
+        got += b
+    return bytes(got) == text
+
+
+def close_gracefully(s):
+    s.shutdown(socket.SHUT_WR)
+    read_to_eof(s)
+    s.close()
+
+
+def try_connect(port, timeout):
+    t0 = time.monotonic()
+    try:
+        s = connect(port, timeout)
+        return s, "connected", round(time.monotonic() - t0, 3)
+    except ConnectionRefusedError:
+        return None, "refused", round(time.monotonic() - t0, 3)
+    except (socket.timeout, TimeoutError):
+        return None, "timeout", round(time.monotonic() - t0, 3)
+
+
+def cmd_concurrent(port, k, past_timeout):
+    """k connections open at once, each echoing; one more past them; then one of the k closes."""
+    port, k = int(port), int(k)
+    conns = []
+    for i in range(k):
+        s = connect(port)
+        s.settimeout(10)
+        conns.append(s)
+    echoed = sum(1 for i, s in enumerate(conns) if echo_check(s, b"concurrent %d\n" % i))
+    extra, past, past_s = try_connect(port, float(past_timeout))
+    if extra:
+        extra.close()
+    close_gracefully(conns.pop(0))
+    t0 = time.monotonic()
+    s, after, _ = try_connect(port, 20.0)
+    after_s = round(time.monotonic() - t0, 3)
+    after_echo = False
+    if s:
+        s.settimeout(10)
+        after_echo = echo_check(s, b"after a slot freed\n")
+        conns.append(s)
+    for s in conns:
+        close_gracefully(s)
+    done(opened=k, echoed=echoed, one_past=past, one_past_seconds=past_s, after_close=after,
+         after_close_seconds=after_s, after_close_echo=after_echo)
+
+
+def cmd_hold(port):
+    """An established echo connection kept busy (1000 bytes a round) until 'stop' arrives on stdin."""
+    s = connect(int(port))
+    s.settimeout(30)
+    rounds = 0
+    errors = 0
+    error = None
+    said_ready = False
+    try:
+        while True:
+            if select.select([sys.stdin], [], [], 0)[0]:
+                if sys.stdin.readline().strip() == "stop":
+                    break
+            data = os.urandom(1000)
+            if echo_check(s, data):
+                rounds += 1
+            else:
+                errors += 1
+            if not said_ready:
+                print("ready", flush=True)
+                said_ready = True
+            time.sleep(0.02)
+        close_gracefully(s)
+    except OSError as e:
+        error = "%s: %s" % (type(e).__name__, e)
+    done(rounds=rounds, errors=errors, error=error, local_port=s.getsockname()[1] if error is None else None)
+
+
+def cmd_connect(port, timeout):
+    """One connection attempt: how long it took, and a line echoed when it worked."""
+    s, result, seconds = try_connect(int(port), float(timeout))
+    echoed = False
+    if s:
+        s.settimeout(10)
+        echoed = echo_check(s, b"hello\n")
+        close_gracefully(s)
+    done(result=result, seconds=seconds, echoed=echoed)
+
+
+def cmd_server(port, mode, n, m):
+    """A kernel server for the board's active open. Prints {"listening": port} first.
+
+    board-closes-first: read the board's n pattern bytes to EOF, then send m back and close.
+    kernel-closes-first: send m pattern bytes and half-close at once, then read the board's n to EOF.
+    """
+    port, n, m = int(port), int(n), int(m)
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((HOST, port))
+    ls.listen(1)
+    ls.settimeout(60)
+    print(json.dumps({"listening": port}), flush=True)
+    s, peer = ls.accept()
+    s.settimeout(120)
+    got = bytearray()
+    t0 = time.monotonic()
+    if mode == "board-closes-first":
+        read_to_eof(s, got.extend)
+        s.sendall(pattern(0, m))
+        s.close()
+    elif mode == "kernel-closes-first":
+        s.sendall(pattern(0, m))
+        s.shutdown(socket.SHUT_WR)
+        read_to_eof(s, got.extend)
+        s.close()
+    else:
+        raise SystemExit("unknown mode " + mode)
+    ls.close()
+    done(peer="%s:%d" % peer, received=len(got), pattern_ok=bytes(got) == pattern(0, len(got)) and len(got) == n,
+         sent=m, seconds=round(time.monotonic() - t0, 3))
+
+
+COMMANDS = {
+    "echo": cmd_echo, "discard": cmd_discard, "chargen": cmd_chargen, "http": cmd_http,
+    "sequential": cmd_sequential, "concurrent": cmd_concurrent, "hold": cmd_hold,
+    "connect": cmd_connect, "server": cmd_server,
+}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        raise SystemExit("usage: peer.py " + "|".join(COMMANDS) + " ARGS...")
+    f = COMMANDS[sys.argv[1]]
+    args = sys.argv[2:]
+    if f in (cmd_echo, cmd_discard, cmd_chargen):
+        args = [args[0], int(args[1])]
+    f(*args)
