@@ -9,8 +9,11 @@ public sealed class Capture
 
     public string Path { get; }
 
-    /// <summary>Bad checksums, malformed packets, expert errors, "ACKed unseen segment": one line each.</summary>
-    public List<string> Problems() => Tshark.Problems(Path);
+    /// <summary>
+    /// Bad checksums, malformed packets, expert errors, "ACKed unseen segment": one line each;
+    /// frames matching <paramref name="exclude"/> (forged by the test on purpose) are not looked at.
+    /// </summary>
+    public List<string> Problems(string? exclude = null) => Tshark.Problems(Path, exclude);
 
     /// <summary>tshark's one-line summaries of the frames matching a display filter.</summary>
     public List<string> Summary(string? filter = null) => Tshark.Summary(Path, filter);

@@ -291,20 +291,22 @@ public sealed class RealPeerRig : IDisposable
     /// The end of a test: the board's loop never threw, the interface accounted for every frame,
     /// the capture is complete and tshark finds no problem in it. Returns the capture for
     /// further questions; the test counts as passed (its pcap is deleted) after this.
+    /// <paramref name="forged"/>: a display filter for the frames the test forged wrong on purpose
+    /// (hostile input); tshark's checks skip them, everything else is checked.
     /// </summary>
-    public Capture Finish()
+    public Capture Finish(string? forged = null)
     {
         Assert.True(_loopError == null, "the board's loop threw: " + _loopError);
         Counters c = Counters();
         Assert.True(c.RxFrames == c.RxHandled + c.RxDropped,
             $"interface accounting: {c.RxFrames} frames received != {c.RxHandled} handled + {c.RxDropped} dropped");
-        Capture capture = StopCapture();
+        Capture capture = StopCapture(forged);
         _passed = true;
         return capture;
     }
 
     /// <summary>Stops tcpdump and checks the capture (done by <see cref="Finish"/>; call early to look at the capture first).</summary>
-    public Capture StopCapture()
+    public Capture StopCapture(string? forged = null)
     {
         if (_tcpdump == null) throw new InvalidOperationException("this rig was started without a capture");
         if (!_captureChecked)
@@ -315,7 +317,7 @@ public sealed class RealPeerRig : IDisposable
             Log("tcpdump: " + stats.Trim().Replace('\n', ';'));
             Assert.True(System.Text.RegularExpressions.Regex.IsMatch(stats, @"(^|\n)0 packets dropped by kernel"), "the capture is incomplete (tcpdump: " + stats.Trim() + ")");
             var cap = new Capture(PcapPath);
-            List<string> problems = cap.Problems();
+            List<string> problems = cap.Problems(forged);
             Assert.True(problems.Count == 0, $"tshark found problems in {PcapPath}:\n" + string.Join("\n", problems.Take(30)));
             List<string> stalls = cap.ZeroWindowStalls();
             Assert.True(stalls.Count == 0, $"zero-window stalls that never recover in {PcapPath}:\n" + string.Join("\n", stalls));
