@@ -165,6 +165,36 @@ public class KernelClientTests
         Assert.Equal(0, cap.Count($"ip.src == {RealPeerRig.BoardIp} && tcp.flags.reset == 1"));
     }
 
+    [RealPeerFact]
+    public void KernelView_SsShowsAnEstablishedConnection_NoRetransmissions_OnACleanLink()
+    {
+        using var rig = RealPeerRig.Start(_out, "ss");
+        HostProcess holder = rig.BackgroundPeer("hold", "7");
+        rig.WaitFor(() => holder.Output.Contains("ready"), 10000, "the holder's first round");
+        Thread.Sleep(1000); // ~40 rounds of 1000 bytes each way
+        var ss = rig.Run(5000, "ss", "-tin", "state", "established", "dst", RealPeerRig.BoardIp);
+        string[] lines = ss.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines, l => l.Contains(RealPeerRig.BoardIp + ":7"));
+        string info = lines.Single(l => l.Contains(" mss:"));
+        // The kernel's own account: the board's 2 KB window (so Linux sends at most half of it a
+        // segment: mss 1024), no retransmission, nothing lost.
+        Assert.Matches(@"\bsnd_wnd:2048\b", info);
+        Assert.Matches(@"\bmss:1024\b", info);
+        Assert.DoesNotMatch(@"\bretrans:", info);
+        Assert.DoesNotMatch(@"\blost:", info);
+        var nstat = rig.Run(5000, "nstat", "-az", "TcpRetransSegs");
+        Assert.Matches(@"TcpRetransSegs\s+0\b", nstat.Output);
+
+        holder.WriteLine("stop");
+        Assert.True(holder.Wait(10000), "the holder did not stop");
+        var r = RealPeerRig.ParsePeerResult(holder.ExitCode, holder.Output);
+        Assert.Equal(0, r.GetProperty("errors").GetInt32());
+        int boardRetransmits = rig.Invoke((b, _) => b.Device.Tcp.ConnectionAt(0).Retransmits);
+        Assert.Equal(0, boardRetransmits);
+        Capture cap = rig.Finish();
+        Assert.Equal(0, cap.Count("tcp.analysis.retransmission || tcp.analysis.fast_retransmission || tcp.analysis.lost_segment"));
+    }
+
     internal static bool Idle(Sim.Board.VirtualBoard b)
     {
         for (int i = 0; i < b.Device.Tcp.ConnectionSlots; i++)

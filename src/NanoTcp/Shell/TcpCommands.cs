@@ -340,7 +340,7 @@ namespace NanoTcp.Shell
             bool connected = _phase[h] == Open;
             if (r == TcpCloseReason.Refused)
             {
-                Say(h, " refused");
+                Say(h, " refused (RST: nothing listens on that port)");
             }
             else if (r == TcpCloseReason.TimedOut || r == TcpCloseReason.KeepaliveTimeout)
             {

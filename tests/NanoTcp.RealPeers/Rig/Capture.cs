@@ -34,17 +34,30 @@ public sealed class Capture
     }
 
     /// <summary>
-    /// Senders whose last segment in a connection advertised a zero window (and was not a RST):
-    /// a window that closed and never opened again.
+    /// Senders whose last segment in a connection advertised a zero window while the other side
+    /// still had data to send (it had not sent its FIN) and was not a RST: a window that closed
+    /// and never opened again. A zero window on the ACK of the peer's FIN ends nothing.
     /// </summary>
     public List<string> ZeroWindowStalls()
     {
-        var last = new Dictionary<string, (string Frame, int Window, bool Rst)>();
-        foreach (string[] f in Fields("tcp", "frame.number", "tcp.stream", "ip.src", "tcp.srcport", "tcp.window_size_value", "tcp.flags.reset"))
+        var last = new Dictionary<(string Stream, string Src), (string Frame, int Window, bool Rst)>();
+        var finished = new HashSet<(string Stream, string Src)>();
+        foreach (string[] f in Fields("tcp", "frame.number", "tcp.stream", "ip.src", "tcp.srcport", "tcp.window_size_value", "tcp.flags.reset", "tcp.flags.fin"))
         {
-            if (f.Length < 6) continue;
-            last[$"stream {f[1]} from {f[2]}:{f[3]}"] = (f[0], int.Parse(f[4]), f[5] == "1" || f[5] == "True");
+            if (f.Length < 7) continue;
+            var key = (f[1], $"{f[2]}:{f[3]}");
+            last[key] = (f[0], int.Parse(f[4]), IsSet(f[5]));
+            if (IsSet(f[6])) finished.Add(key);
         }
-        return last.Where(kv => kv.Value.Window == 0 && !kv.Value.Rst).Select(kv => $"{kv.Key}: last segment (frame {kv.Value.Frame}) has window 0").ToList();
+        var stalls = new List<string>();
+        foreach (var (key, seg) in last)
+        {
+            if (seg.Window != 0 || seg.Rst) continue;
+            bool otherSideDone = finished.Any(k => k.Stream == key.Stream && k.Src != key.Src);
+            if (!otherSideDone) stalls.Add($"stream {key.Stream} from {key.Src}: last segment (frame {seg.Frame}) has window 0");
+        }
+        return stalls;
     }
+
+    private static bool IsSet(string flag) => flag == "1" || flag == "True";
 }

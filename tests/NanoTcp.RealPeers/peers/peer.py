@@ -219,6 +219,7 @@ def cmd_hold(port):
     """An established echo connection kept busy (1000 bytes a round) until 'stop' arrives on stdin."""
     s = connect(int(port))
     s.settimeout(30)
+    local = s.getsockname()[1]
     rounds = 0
     errors = 0
     error = None
@@ -240,7 +241,7 @@ def cmd_hold(port):
         close_gracefully(s)
     except OSError as e:
         error = "%s: %s" % (type(e).__name__, e)
-    done(rounds=rounds, errors=errors, error=error, local_port=s.getsockname()[1] if error is None else None)
+    done(rounds=rounds, errors=errors, error=error, local_port=local)
 
 
 def cmd_connect(port, timeout):

@@ -60,7 +60,7 @@ public class TcpConsoleTests
         var r = new ConsoleRig();
         r.Type("connect 192.168.7.10 5001");
         r.Run(20);
-        Assert.Contains("tcp#0 refused", r.Serial.TakeOutput());
+        Assert.Contains("tcp#0 refused (RST: nothing listens on that port)", r.Serial.TakeOutput());
 
         int listener = r.PcTcp.Listen(5000);
         r.Type("connect 192.168.7.10 5000");
