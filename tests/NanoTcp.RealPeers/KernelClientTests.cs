@@ -119,7 +119,7 @@ public class KernelClientTests
     [RealPeerFact]
     public void TwoHundredSequentialConnections_NoLeak_TimeWaitExpiresOnSchedule()
     {
-        const int msl = 250;
+        const int msl = 25; // TIME-WAIT 50 ms: HTTP requests 20 ms apart leave at most three waiting at once
         using var rig = RealPeerRig.Start(_out, "sequential");
         var watcher = new TimeWaitWatcher();
         rig.AddApp(watcher);
@@ -128,19 +128,21 @@ public class KernelClientTests
         // 200 echo connections closed by the kernel (LAST-ACK on the board) ...
         var echo = rig.Peer(300000, "sequential", "7", "200");
         Assert.True(echo.GetProperty("ok").GetInt32() == 200, echo.ToString());
-        // ... and 200 HTTP connections closed by the board (TIME-WAIT on the board, 2MSL = 500 ms).
-        var http = rig.Peer(300000, "http", "200");
+        // ... and 200 HTTP connections closed by the board (TIME-WAIT on the board).
+        var http = rig.Peer(300000, "http", "200", "20");
         Assert.True(http.GetProperty("ok").GetInt32() == 200, http.ToString());
 
-        rig.WaitFor(() => rig.Invoke((b, _) => Idle(b)), 4 * msl + 2000, "every TIME-WAIT to expire");
+        rig.WaitFor(() => rig.Invoke((b, _) => Idle(b)), 2000, "every TIME-WAIT to expire");
         var (served, listeners, reclaimed) = rig.Invoke((b, _) => (Echo(b).ConnectionsServed + Service(b, 80).ConnectionsServed,
             CountActiveListeners(b), b.Device.Tcp.TimeWaitReclaimed));
         Assert.Equal(400, served);
         Assert.Equal(4, listeners); // every service still listening
 
         long[] expired = watcher.ExpiredAfterMs;
-        _out.WriteLine($"TIME-WAIT: {expired.Length} expired (ms: min {expired.Min()}, max {expired.Max()}), {watcher.Reclaimed} reclaimed for new connections (stack counter {reclaimed})");
+        _out.WriteLine($"TIME-WAIT: {expired.Length} expired (ms: min {expired.Min()}, max {expired.Max()}, mean {expired.Average():F1}), "
+            + $"{watcher.Reclaimed} reclaimed for new connections (stack counter {reclaimed})");
         Assert.True(expired.Length + watcher.Reclaimed == 200, $"{expired.Length} expired + {watcher.Reclaimed} reclaimed != 200 TIME-WAITs");
+        Assert.True(expired.Length >= 190, $"only {expired.Length} of 200 TIME-WAITs ran their course");
         Assert.All(expired, ms => Assert.InRange(ms, 2 * msl, 2 * msl + 100));
         rig.Finish();
     }

@@ -110,8 +110,8 @@ def cmd_chargen(port, n):
     done(received=pos, pattern_ok=bad < 0, first_bad=bad, seconds=round(time.monotonic() - t0, 3))
 
 
-def cmd_http(count):
-    """count sequential GET / requests; the board closes each connection after the page."""
+def cmd_http(count, gap_ms="0"):
+    """count sequential GET / requests, gap_ms apart; the board closes each connection after the page."""
     ok = 0
     size = 0
     first = ""
@@ -126,6 +126,7 @@ def cmd_http(count):
         if text.startswith("HTTP/1.0 200 OK\r\n") and "NanoTcp status" in text:
             ok += 1
         size = len(page)
+        time.sleep(int(gap_ms) / 1000.0)
     done(requests=int(count), ok=ok, last_bytes=size, first_page=first)
 
 
