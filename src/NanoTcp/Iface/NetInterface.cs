@@ -255,7 +255,7 @@ namespace NanoTcp.Iface
             }
             if (type == EtherType.Ipv4)
             {
-                return ProcessIpv4(eth.PayloadLength, nowMs);
+                return ProcessIpv4(eth.PayloadLength, broadcast, nowMs);
             }
             return DropReason.EtherTypeUnknown;
         }
@@ -303,7 +303,7 @@ namespace NanoTcp.Iface
             return DropReason.None;
         }
 
-        private DropReason ProcessIpv4(int available, long nowMs)
+        private DropReason ProcessIpv4(int available, bool linkBroadcast, long nowMs)
         {
             Ipv4Packet ip = new Ipv4Packet(_rx, EthIpOffset, available);
             DropReason r = ip.Validate();
@@ -337,7 +337,9 @@ namespace NanoTcp.Iface
                     return ProcessUdp(src, dst, unicast, offset, length, nowMs);
                 case IpProtocol.Tcp:
                     _counters.TcpIn++;
-                    if (!unicast)
+                    // A segment in a link-layer broadcast frame was not sent to us alone, whatever its IP
+                    // destination says (RFC 1122 §3.3.6; Linux's TCP takes only PACKET_HOST frames too).
+                    if (!unicast || linkBroadcast)
                     {
                         return DropReason.TcpNotUnicast;
                     }
