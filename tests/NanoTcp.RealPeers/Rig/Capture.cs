@@ -38,15 +38,17 @@ public sealed class Capture
     /// still had data to send (it had not sent its FIN) and was not a RST: a window that closed
     /// and never opened again. A zero window on the ACK of the peer's FIN ends nothing.
     /// </summary>
-    public List<string> ZeroWindowStalls()
+    public List<string> ZeroWindowStalls(string? exclude = null)
     {
         var last = new Dictionary<(string Stream, string Src), (string Frame, int Window, bool Rst)>();
         var finished = new HashSet<(string Stream, string Src)>();
-        foreach (string[] f in Fields("tcp", "frame.number", "tcp.stream", "ip.src", "tcp.srcport", "tcp.window_size_value", "tcp.flags.reset", "tcp.flags.fin"))
+        string filter = exclude == null ? "tcp" : $"tcp and not ({exclude})";
+        foreach (string[] f in Fields(filter, "frame.number", "tcp.stream", "ip.src", "tcp.srcport", "tcp.window_size_value", "tcp.flags.reset", "tcp.flags.fin"))
         {
-            if (f.Length < 7) continue;
+            // A header tshark could not decode up to its window (forged, or cut short) says nothing about windows.
+            if (f.Length < 7 || !int.TryParse(f[4], out int window)) continue;
             var key = (f[1], $"{f[2]}:{f[3]}");
-            last[key] = (f[0], int.Parse(f[4]), IsSet(f[5]));
+            last[key] = (f[0], window, IsSet(f[5]));
             if (IsSet(f[6])) finished.Add(key);
         }
         var stalls = new List<string>();

@@ -67,12 +67,11 @@ def frames(kind, count):
         elif kind == "bad-ip-checksum":
             f = with_bad_checksum(eth() / ip() / syn(i), IP)
         elif kind == "tcp-truncated":
-            # 16 of the 20 bytes: still through the window field, so Wireshark can decode the flags and window.
-            f = raw(eth() / ip(proto=6) / Raw(raw(syn(i))[:16]))
+            # 12 or 16 of the 20 bytes.
+            f = raw(eth() / ip(proto=6) / Raw(raw(syn(i))[:12 if i % 2 == 0 else 16]))
         elif kind == "bad-tcp-data-offset":
-            # Headers longer than the segment: 24 and 60 bytes in 20. (A data offset below 5 is refused
-            # the same way, but Wireshark stops decoding such a header before its window field.)
-            f = raw(eth() / ip() / syn(i, dataofs=6 if i % 2 == 0 else 15))
+            # Headers longer than the segment (24 and 60 bytes in 20) and shorter than a TCP header (8 bytes).
+            f = raw(eth() / ip() / syn(i, dataofs=(6, 15, 2)[i % 3]))
         elif kind == "bad-tcp-checksum":
             f = with_bad_checksum(eth() / ip() / syn(i), TCP)
         elif kind == "tcp-option-length-0":
