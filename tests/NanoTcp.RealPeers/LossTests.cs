@@ -34,10 +34,10 @@ public class LossTests
     }
 
     /// <summary>
-    /// Half a megabyte, not 4 MB: with 20 % lost each way a 4 MB echo did not finish within
-    /// peer.py's 120 s limit for sendall even with <see cref="Tuned"/> (about 1.6 MB acknowledged
-    /// after 120 s with 16 KB rings, the kernel limited by the board's window 83 % of the time;
-    /// 32 KB rings were no faster). With the defaults 64 KB took 76 s.
+    /// Half a megabyte, not 4 MB: with 20 % lost each way a 4 MB echo never finished within
+    /// peer.py's 120 s limit for sendall, even with <see cref="Tuned"/> (twice: 1.0 and 1.6 MB got
+    /// through before the sender gave up; the kernel was limited by the board's window 83 % of the
+    /// time). With the defaults 64 KB took 76 s; tuned, 512 KB takes about 50 s.
     /// </summary>
     [RealPeerFact]
     public void TwentyPercentLossEachWay_PlusReorderDuplicateDelay_HalfAMegabyteEchoedByteExact()
