@@ -62,6 +62,7 @@ namespace NanoTcp.Scenarios
                 new ChallengeAckInSynReceived(),
                 // timers
                 new RtoBackoff(),
+                new RetransmissionEndsAtSndMax(),
                 new RttEstimation(),
                 new FastRetransmitOnThreeDupAcks(),
                 new ZeroWindowPersist(),

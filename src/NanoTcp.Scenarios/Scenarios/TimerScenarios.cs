@@ -41,6 +41,37 @@ namespace NanoTcp.Scenarios
         }
     }
 
+    public sealed class RetransmissionEndsAtSndMax : Scenario
+    {
+        public RetransmissionEndsAtSndMax() : base("rto-resend-ends-at-snd-max", "an RTO resends only what was sent (up to SND.MAX); data queued since goes in its own segment, counted as new") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            int h = p.OpenPassive(80, 8192);
+            p.Stack.Send(h, ScriptedPeer.Bytes(500, 0), 0, 500);
+            p.Stack.Poll(0);
+            Check.Equal(500, p.Expect(TcpFlags.Ack | TcpFlags.Psh, p.StackNxt, p.PeerNxt).PayloadLength, "first segment");
+            p.Stack.Send(h, ScriptedPeer.Bytes(300, 500), 0, 300);
+            p.Stack.Poll(0);
+            p.ExpectNothing("Nagle holds 300 bytes while 500 are unacknowledged");
+            // One segment of 800 would reach past SND.MAX: the peer and capture tools see a
+            // "retransmission" that carries never-sent bytes (Wireshark: ACKed unseen segment).
+            p.AdvanceTo(1000);
+            SentSegment r = p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            Check.Equal(500, r.PayloadLength, "the RTO resends the 500 bytes sent before");
+            p.ExpectNothing("Nagle still holds the 300 new bytes");
+            p.AdvanceTo(1010);
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 500, 8192);
+            SentSegment n = p.Expect(TcpFlags.Ack | TcpFlags.Psh, p.StackNxt + 500, p.PeerNxt);
+            Check.Equal(300, n.PayloadLength, "then the new bytes");
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 800, 8192);
+            TcpConnection c = p.Stack.GetConnection(h);
+            Check.Equal(1, c.Retransmits, "one retransmission");
+            Check.Equal(800L, c.BytesOut, "every byte counted once as sent for the first time");
+        }
+    }
+
     public sealed class RttEstimation : Scenario
     {
         public RttEstimation() : base("rtt-estimate", "RFC 6298: first sample R gives SRTT = R, RTTVAR = R/2, RTO = SRTT + 4·RTTVAR (min 200 ms here); Karn ignores retransmitted segments") { }

@@ -59,6 +59,15 @@ namespace NanoTcp.Tcp
                 }
                 int len = pending < c.SndMss ? pending : c.SndMss;
                 if (len > usable) len = usable;
+                // Going back after an RTO resends what was sent, up to SND.MAX; data queued since goes
+                // in its own segment, counted and timed as new (capture tools take bytes past SND.MAX in
+                // a retransmission for an ACK of an unseen segment). Except a one-octet window probe
+                // the peer did not take: once the window opens it leads the next full segment.
+                int resend = SeqNumber.Diff(c.SndMax, c.SndNxt);
+                if (resend > 1 && len > resend)
+                {
+                    len = resend;
+                }
                 // The FIN takes a sequence number: it must fit in the window too (as in Linux); into a
                 // closed window it goes as the persist probe.
                 bool fin = finToSend && len == pending && (len < usable || c.PersistForce);
