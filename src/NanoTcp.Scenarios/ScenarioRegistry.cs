@@ -65,6 +65,8 @@ namespace NanoTcp.Scenarios
                 new RetransmissionEndsAtSndMax(),
                 new RttEstimation(),
                 new FastRetransmitOnThreeDupAcks(),
+                new FastRecoveryPartialAck(),
+                new LimitedTransmit(),
                 new ZeroWindowPersist(),
                 new KeepaliveProbes(),
                 new HalfOpenExpires(),

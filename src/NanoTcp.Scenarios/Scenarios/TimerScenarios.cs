@@ -145,6 +145,79 @@ namespace NanoTcp.Scenarios
         }
     }
 
+    public sealed class LimitedTransmit : Scenario
+    {
+        public LimitedTransmit() : base("limited-transmit", "the first two duplicate ACKs each let one new segment out beyond the congestion window (RFC 3042), so a small window still reaches fast retransmit") { }
+
+        public override void Run()
+        {
+            TcpConfig cfg = ScriptedPeer.DefaultConfig();
+            cfg.SendBufferSize = 8192;
+            ScriptedPeer p = new ScriptedPeer(cfg);
+            int h = p.OpenPassive(80, 16384);
+            p.Stack.Send(h, ScriptedPeer.Bytes(7300, 0), 0, 7300);
+            p.Stack.Poll(0);
+            p.Next();
+            p.Next();
+            p.Next();
+            p.ExpectNothing("the initial congestion window is full");
+            uint next = p.StackNxt + 4380;
+            p.AdvanceTo(50);
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 16384);
+            SentSegment fourth = p.Expect(TcpFlags.Ack, next, p.PeerNxt);
+            Check.Equal(1460, fourth.PayloadLength, "one new segment on the first duplicate ACK");
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 16384);
+            SentSegment fifth = p.Expect(TcpFlags.Ack | TcpFlags.Psh, next + 1460, p.PeerNxt); // the last of the buffer
+            Check.Equal(1460, fifth.PayloadLength, "and one on the second");
+            p.ExpectNothing("no more than two");
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 16384);
+            SentSegment again = p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            Check.Equal(1460, again.PayloadLength, "the third duplicate: fast retransmit of the first segment");
+            Check.Equal(1, p.Stack.GetConnection(h).FastRetransmits, "counted");
+        }
+    }
+
+    public sealed class FastRecoveryPartialAck : Scenario
+    {
+        public FastRecoveryPartialAck() : base("fast-recovery-partial-ack", "two segments of one window lost: the partial ACK after the fast retransmit resends the second one at once (RFC 6582), not at the RTO") { }
+
+        public override void Run()
+        {
+            TcpConfig cfg = ScriptedPeer.DefaultConfig();
+            cfg.SendBufferSize = 8192;
+            ScriptedPeer p = new ScriptedPeer(cfg);
+            int h = p.OpenPassive(80, 16384);
+            p.Stack.Send(h, ScriptedPeer.Bytes(4380, 0), 0, 4380);
+            p.Stack.Poll(0);
+            p.Next();
+            p.Next();
+            p.Next();
+            // The first two segments are lost: the third brings duplicate ACKs.
+            p.AdvanceTo(50);
+            for (int i = 0; i < 3; i++)
+            {
+                p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 16384);
+            }
+            SentSegment first = p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            Check.Equal(1460, first.PayloadLength, "fast retransmit of the first hole");
+            // It arrives; the ACK covers it but stops at the second hole: a partial ACK.
+            p.AdvanceTo(60);
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 1460, 16384);
+            p.StackNxt += 1460;
+            SentSegment second = p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
+            Check.Equal(1460, second.PayloadLength, "the second hole resent");
+            Check.Equal(60L, second.TimeMs, "at once on the partial ACK, not at the RTO");
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 2920, 16384);
+            p.StackNxt += 2920;
+            p.AdvanceTo(5000);
+            p.ExpectNothing("all acknowledged: nothing more to resend");
+            TcpConnection c = p.Stack.GetConnection(h);
+            Check.Equal(1, c.FastRetransmits, "one fast retransmit for the window");
+            Check.Equal(2, c.Retransmits, "two segments resent");
+            Check.True(!p.Trace.Contains("timer retransmit"), "no retransmission timeout");
+        }
+    }
+
     public sealed class ZeroWindowPersist : Scenario
     {
         public ZeroWindowPersist() : base("zero-window-persist", "the peer's window is zero: one-octet probes at 1, 3, 7 s (backing off), data flows once the window opens") { }

@@ -83,6 +83,9 @@ namespace NanoTcp.Tcp
         internal int PersistInterval;
         internal bool PersistForce;
         internal int DupAcks;
+        /// <summary>RFC 6582 fast recovery: on from a fast retransmit until SND.MAX at that moment (Recover) is acknowledged.</summary>
+        internal bool InRecovery;
+        internal uint Recover;
 
         // --- ACK generation ---
         internal bool AckNow;

@@ -360,7 +360,7 @@ namespace NanoTcp.Tcp
                 // RFC 5681 §2 duplicate ACK; the third triggers fast retransmit (§3.2). Answers to
                 // zero-window probes (window 0) repeat the same ACK too, but say "full", not "lost".
                 c.DupAcks++;
-                if (c.DupAcks == 3)
+                if (c.DupAcks == 3 && !c.InRecovery)
                 {
                     FastRetransmit(c, nowMs);
                 }
@@ -486,15 +486,32 @@ namespace NanoTcp.Tcp
             }
             c.Retries = 0;
             c.DupAcks = 0;
-            // RFC 5681 §3.1: slow start below ssthresh, then about one MSS per RTT.
-            if (c.Cwnd < c.Ssthresh)
+            // RFC 6582: an ACK below Recover is partial (another segment of that window was lost too).
+            bool partialAck = false;
+            if (c.InRecovery)
             {
-                c.Cwnd += acked < c.SndMss ? acked : c.SndMss;
+                if (SeqNumber.Ge(ack, c.Recover))
+                {
+                    c.InRecovery = false;
+                    c.Cwnd = c.Ssthresh;
+                }
+                else
+                {
+                    partialAck = true;
+                }
             }
-            else
+            // RFC 5681 §3.1: slow start below ssthresh, then about one MSS per RTT (not during recovery).
+            if (!c.InRecovery)
             {
-                int inc = c.SndMss * c.SndMss / (c.Cwnd > 0 ? c.Cwnd : 1);
-                c.Cwnd += inc > 0 ? inc : 1;
+                if (c.Cwnd < c.Ssthresh)
+                {
+                    c.Cwnd += acked < c.SndMss ? acked : c.SndMss;
+                }
+                else
+                {
+                    int inc = c.SndMss * c.SndMss / (c.Cwnd > 0 ? c.Cwnd : 1);
+                    c.Cwnd += inc > 0 ? inc : 1;
+                }
             }
             if (c.Cwnd > 1048576) c.Cwnd = 1048576;
             // RFC 6298 5.2 / 5.3: stop the timer when all is acknowledged, else restart it.
@@ -502,6 +519,10 @@ namespace NanoTcp.Tcp
             if (c.SndUna == c.SndMax)
             {
                 c.PersistInterval = 0;
+            }
+            if (partialAck)
+            {
+                ResendFirstUnacked(c, nowMs);
             }
             if (finAcked)
             {

@@ -50,7 +50,14 @@ namespace NanoTcp.Tcp
                 uint finSeq = c.TxStartSeq + (uint)c.Tx.Count;
                 finToSend = c.FinQueued && SeqNumber.Le(c.SndNxt, finSeq);
                 // Usable window: the peer's offer and the congestion window, less what is in flight.
-                int wnd = c.SndWnd < c.Cwnd ? c.SndWnd : c.Cwnd;
+                // RFC 3042 limited transmit: each of the first two duplicate ACKs lets one more new
+                // segment out, so a small window still brings the three duplicates fast retransmit needs.
+                int cwnd = c.Cwnd;
+                if (!c.InRecovery && c.DupAcks > 0 && c.DupAcks < 3)
+                {
+                    cwnd += c.DupAcks * c.SndMss;
+                }
+                int wnd = c.SndWnd < cwnd ? c.SndWnd : cwnd;
                 int usable = wnd - SeqNumber.Diff(c.SndNxt, c.SndUna);
                 if (usable < 0) usable = 0;
                 if (c.PersistForce && usable == 0)
@@ -216,7 +223,19 @@ namespace NanoTcp.Tcp
             c.Cwnd = c.Ssthresh;
             c.RttTiming = false; // Karn
             c.FastRetransmitCount++;
+            c.InRecovery = true;
+            c.Recover = c.SndMax;
             TraceTimer(c, TcpTimerCode.FastRetransmit, c.SndUna, nowMs);
+            ResendFirstUnacked(c, nowMs);
+        }
+
+        /// <summary>
+        /// Sends the first unacknowledged segment again (fast retransmit, and each partial ACK in
+        /// fast recovery, RFC 6582 §3.2 step 5: the next hole is resent at once instead of waiting
+        /// for the RTO, which several losses in one window would otherwise cost).
+        /// </summary>
+        private void ResendFirstUnacked(TcpConnection c, long nowMs)
+        {
             // Only what was sent before (up to SND.MAX): new data would overrun the peer's window.
             int offset = SeqNumber.Diff(c.SndUna, c.TxStartSeq);
             uint finSeq = c.TxStartSeq + (uint)c.Tx.Count;

@@ -27,9 +27,9 @@ namespace NanoTcp.Tcp
     {
         // Footprint accounting in nanoFramework's terms (the larger of the two runtimes): every object
         // header and every field takes one 12-byte heap block; byte arrays are packed after a header.
-        // TcpConnection: header + 70 fields = 852; two RingBuffers (header + 3 fields) = 96; two byte[] headers = 24.
+        // TcpConnection: header + 72 fields = 876; two RingBuffers (header + 3 fields) = 96; two byte[] headers = 24.
         /// <summary>Per connection, besides its ring bytes.</summary>
-        public const int ConnectionObjectBytes = 972;
+        public const int ConnectionObjectBytes = 996;
         /// <summary>Per listener: header + 4 fields.</summary>
         public const int ListenerObjectBytes = 60;
         /// <summary>The stack object, its tables, the ISN generator and the TcpConfig object.</summary>

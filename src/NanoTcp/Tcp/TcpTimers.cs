@@ -86,6 +86,7 @@ namespace NanoTcp.Tcp
             c.Ssthresh = half > 2 * c.SndMss ? half : 2 * c.SndMss;
             c.Cwnd = c.SndMss;
             c.DupAcks = 0;
+            c.InRecovery = false;
             c.SndNxt = c.SndUna; // go back: Output resends SYN, SYN-ACK, data or FIN from here
             c.RtxDeadline = nowMs + c.Rto;
             TraceTimer(c, TcpTimerCode.Retransmit, c.Rto, nowMs);
