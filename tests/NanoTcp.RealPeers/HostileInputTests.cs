@@ -77,7 +77,7 @@ public class HostileInputTests
         // TAP link discards them before the chip; the interface never sees them.
         "oversize" => new(Stop.TapTooLong, Answer.Nothing),
         "broadcast-ip" => new(Stop.Interface, Answer.Nothing, DropReason.TcpNotUnicast),
-        "broadcast-mac" => new(Stop.Interface, Answer.Nothing, DropReason.TcpNotUnicast),
+        "broadcast-mac" => new(Stop.Interface, Answer.Nothing, DropReason.Ipv4NotForUs),
         // The driver does not enable the chip's multicast filter.
         "multicast-mac" => new(Stop.ChipFilter, Answer.Nothing),
         "multicast-ip" => new(Stop.Interface, Answer.Nothing, DropReason.Ipv4NotForUs),
@@ -126,7 +126,7 @@ public class HostileInputTests
         if (expected.Answer == Answer.SynAck)
         {
             // The kernel's resets close the half-open connections the SYNs made.
-            rig.WaitFor(() => rig.Invoke((b, _) => KernelClientTests.CountState(b, TcpState.SynReceived)) == 0, 30000, "no half-open connection left");
+            rig.WaitFor(() => rig.Invoke((b, _) => BoardTable.CountState(b, TcpState.SynReceived)) == 0, 30000, "no half-open connection left");
         }
         Counters after = rig.Counters();
         var (filteredAfter, tooLongAfter) = Intake(rig);

@@ -51,15 +51,4 @@ public static class HostilePeer
     }
 
     private static string[] JsonLines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{')).ToArray();
-
-    /// <summary>The board's connection with the kernel's port <paramref name="remotePort"/>, or null.</summary>
-    public static TcpConnection? ConnectionFrom(VirtualBoard b, int remotePort)
-    {
-        for (int i = 0; i < b.Device.Tcp.ConnectionSlots; i++)
-        {
-            TcpConnection c = b.Device.Tcp.ConnectionAt(i);
-            if (c.IsInUse && c.RemotePortNumber == remotePort) return c;
-        }
-        return null;
-    }
 }

@@ -19,9 +19,7 @@ public class KernelClientTests
 
     public KernelClientTests(ITestOutputHelper output) => _out = output;
 
-    private static TcpEchoService Echo(Sim.Board.VirtualBoard b) => (TcpEchoService)Service(b, 7);
-
-    private static TcpService Service(Sim.Board.VirtualBoard b, int port) => b.Device.ServiceOn(port);
+    private static TcpEchoService Echo(Sim.Board.VirtualBoard b) => (TcpEchoService)b.Device.ServiceOn(7);
 
     [RealPeerFact]
     public void Echo_OneMegabyteEachWay_ByteExact_KernelClosesFirstAndHoldsTimeWait()
@@ -35,13 +33,13 @@ public class KernelClientTests
         // The kernel sent the first FIN, so the kernel holds TIME-WAIT; the board went LAST-ACK -> CLOSED.
         var ss = rig.Run(5000, "ss", "-tan", "state", "time-wait");
         Assert.Contains($"{RealPeerRig.HostIp}:{localPort}", ss.Output);
-        rig.WaitFor(() => rig.Invoke((b, _) => !b.Device.Tcp.ConnectionAt(0).IsInUse && Idle(b)), 5000, "the board's table to be idle");
+        rig.WaitFor(() => rig.Invoke((b, _) => BoardTable.Idle(b)), 5000, "the board's table to be idle");
         Assert.Equal(OneMegabyte, rig.Invoke((b, _) => Echo(b).BytesEchoed));
         rig.WaitForConsole("LAST-ACK -> CLOSED", 5000);
 
         Capture cap = rig.Finish();
         // Half-close: the kernel's FIN came while the echo was still flowing back; the board kept sending after it.
-        int fin = FirstFrame(cap, $"ip.src == {RealPeerRig.HostIp} && tcp.flags.fin == 1");
+        int fin = cap.FirstFrame($"ip.src == {RealPeerRig.HostIp} && tcp.flags.fin == 1");
         Assert.True(cap.Count($"ip.src == {RealPeerRig.BoardIp} && tcp.len > 0 && frame.number > {fin}") > 0, "no echo data after the kernel's FIN");
         Assert.Equal(0, cap.Count("tcp.analysis.retransmission || tcp.analysis.fast_retransmission"));
     }
@@ -52,8 +50,8 @@ public class KernelClientTests
         using var rig = RealPeerRig.Start(_out, "discard");
         var r = rig.Peer(120000, "discard", "9", OneMegabyte.ToString());
         Assert.Equal(0, r.GetProperty("received").GetInt32());
-        rig.WaitFor(() => rig.Invoke((b, _) => ((TcpDiscardService)Service(b, 9)).BytesDiscarded) == OneMegabyte, 5000, "1 MB discarded");
-        rig.WaitFor(() => rig.Invoke((b, _) => Idle(b)), 5000, "the board's table to be idle");
+        rig.WaitFor(() => rig.Invoke((b, _) => ((TcpDiscardService)b.Device.ServiceOn(9)).BytesDiscarded) == OneMegabyte, 5000, "1 MB discarded");
+        rig.WaitFor(() => rig.Invoke((b, _) => BoardTable.Idle(b)), 5000, "the board's table to be idle");
         rig.Finish();
     }
 
@@ -65,7 +63,7 @@ public class KernelClientTests
         Assert.True(r.GetProperty("pattern_ok").GetBoolean(), $"chargen pattern broken: {r}");
         Assert.True(r.GetProperty("received").GetInt64() >= OneMegabyte, r.ToString());
         // The kernel half-closed after 1 MB; the board saw EOF, sent what it had queued and its FIN.
-        rig.WaitFor(() => rig.Invoke((b, _) => Idle(b)), 5000, "the board's table to be idle");
+        rig.WaitFor(() => rig.Invoke((b, _) => BoardTable.Idle(b)), 5000, "the board's table to be idle");
         Capture cap = rig.Finish();
         Assert.Equal(0, cap.Count("tcp.flags.reset == 1"));
     }
@@ -79,7 +77,7 @@ public class KernelClientTests
         Assert.Contains("HTTP/1.0 200 OK", r.GetProperty("first_page").GetString());
 
         // Server-initiated close: TIME-WAIT on the board, none in the kernel.
-        rig.WaitFor(() => rig.Invoke((b, _) => CountState(b, TcpState.TimeWait)) == 3, 5000, "three connections in TIME-WAIT on the board");
+        rig.WaitFor(() => rig.Invoke((b, _) => BoardTable.CountState(b, TcpState.TimeWait)) == 3, 5000, "three connections in TIME-WAIT on the board");
         var ss = rig.Run(5000, "ss", "-tan", "state", "time-wait");
         Assert.DoesNotContain(RealPeerRig.BoardIp + ":80", ss.Output);
         string netstat = rig.Command("netstat", "listen");
@@ -105,10 +103,10 @@ public class KernelClientTests
         using var rig = RealPeerRig.Start(_out, "halfclose");
         var r = rig.Peer(120000, "chargen", "19", "65536");
         Assert.True(r.GetProperty("pattern_ok").GetBoolean(), r.ToString());
-        rig.WaitFor(() => rig.Invoke((b, _) => Idle(b)), 5000, "the board's table to be idle");
+        rig.WaitFor(() => rig.Invoke((b, _) => BoardTable.Idle(b)), 5000, "the board's table to be idle");
         Capture cap = rig.Finish();
-        int kernelFin = FirstFrame(cap, $"ip.src == {RealPeerRig.HostIp} && tcp.flags.fin == 1");
-        int boardFin = FirstFrame(cap, $"ip.src == {RealPeerRig.BoardIp} && tcp.flags.fin == 1");
+        int kernelFin = cap.FirstFrame($"ip.src == {RealPeerRig.HostIp} && tcp.flags.fin == 1");
+        int boardFin = cap.FirstFrame($"ip.src == {RealPeerRig.BoardIp} && tcp.flags.fin == 1");
         Assert.True(kernelFin < boardFin, "the kernel's FIN came first");
         Assert.True(cap.Count($"ip.src == {RealPeerRig.BoardIp} && tcp.len > 0 && frame.number > {kernelFin}") > 0,
             "the board sent no data after the kernel's FIN (CLOSE-WAIT still sends)");
@@ -132,8 +130,8 @@ public class KernelClientTests
         var http = rig.Peer(300000, "http", "200", "30");
         Assert.True(http.GetProperty("ok").GetInt32() == 200, http.ToString());
 
-        rig.WaitFor(() => rig.Invoke((b, _) => Idle(b)), 2000, "every TIME-WAIT to expire");
-        var (served, listeners, reclaimed) = rig.Invoke((b, _) => (Echo(b).ConnectionsServed + Service(b, 80).ConnectionsServed,
+        rig.WaitFor(() => rig.Invoke((b, _) => BoardTable.Idle(b)), 2000, "every TIME-WAIT to expire");
+        var (served, listeners, reclaimed) = rig.Invoke((b, _) => (Echo(b).ConnectionsServed + b.Device.ServiceOn(80).ConnectionsServed,
             CountActiveListeners(b), b.Device.Tcp.TimeWaitReclaimed));
         Assert.Equal(400, served);
         Assert.Equal(4, listeners); // every service still listening
@@ -163,7 +161,7 @@ public class KernelClientTests
         // As soon as one connection ended, a new one got in.
         Assert.Equal("connected", r.GetProperty("after_close").GetString());
         Assert.True(r.GetProperty("after_close_echo").GetBoolean());
-        rig.WaitFor(() => rig.Invoke((b, _) => Idle(b)), 5000, "the board's table to be idle");
+        rig.WaitFor(() => rig.Invoke((b, _) => BoardTable.Idle(b)), 5000, "the board's table to be idle");
         Capture cap = rig.Finish();
         Assert.Equal(0, cap.Count($"ip.src == {RealPeerRig.BoardIp} && tcp.flags.reset == 1"));
     }
@@ -198,26 +196,6 @@ public class KernelClientTests
         Assert.Equal(0, cap.Count("tcp.analysis.retransmission || tcp.analysis.fast_retransmission || tcp.analysis.lost_segment"));
     }
 
-    internal static bool Idle(Sim.Board.VirtualBoard b)
-    {
-        for (int i = 0; i < b.Device.Tcp.ConnectionSlots; i++)
-        {
-            if (b.Device.Tcp.ConnectionAt(i).IsInUse) return false;
-        }
-        return true;
-    }
-
-    internal static int CountState(Sim.Board.VirtualBoard b, TcpState state)
-    {
-        int n = 0;
-        for (int i = 0; i < b.Device.Tcp.ConnectionSlots; i++)
-        {
-            TcpConnection c = b.Device.Tcp.ConnectionAt(i);
-            if (c.IsInUse && c.CurrentState == state) n++;
-        }
-        return n;
-    }
-
     private static int CountActiveListeners(Sim.Board.VirtualBoard b)
     {
         int n = 0;
@@ -226,12 +204,5 @@ public class KernelClientTests
             if (b.Device.Tcp.ListenerAt(i).IsActive) n++;
         }
         return n;
-    }
-
-    internal static int FirstFrame(Capture cap, string filter)
-    {
-        List<string[]> rows = cap.Fields(filter, "frame.number");
-        Assert.True(rows.Count > 0, $"no frame matches {filter} in {cap.Path}");
-        return int.Parse(rows[0][0]);
     }
 }

@@ -47,12 +47,12 @@ public class KernelServerTests
         Assert.Equal(QuarterMegabyte, client.Received);
         Assert.Equal(-1, client.FirstBadByte);
         Assert.Equal("TIME-WAIT", client.FinalState);
-        Assert.Equal(1, rig.Invoke((b, _) => KernelClientTests.CountState(b, Tcp.TcpState.TimeWait)));
+        Assert.Equal(1, rig.Invoke((b, _) => BoardTable.CountState(b, Tcp.TcpState.TimeWait)));
         var ss = rig.Run(5000, "ss", "-tan", "state", "time-wait");
         Assert.DoesNotContain(":5001", ss.Output); // the side that closed first waits, not the kernel
 
         Capture cap = rig.Finish();
-        int boardFin = KernelClientTests.FirstFrame(cap, $"ip.src == {RealPeerRig.BoardIp} && tcp.flags.fin == 1");
+        int boardFin = cap.FirstFrame($"ip.src == {RealPeerRig.BoardIp} && tcp.flags.fin == 1");
         Assert.True(cap.Count($"ip.src == {RealPeerRig.HostIp} && tcp.len > 0 && frame.number > {boardFin}") > 0,
             "the kernel sent nothing after the board's FIN");
     }
@@ -72,12 +72,12 @@ public class KernelServerTests
         Assert.Equal(-1, client.FirstBadByte);
         Assert.True(client.Eof);
         Assert.Equal("LAST-ACK", client.FinalState);
-        rig.WaitFor(() => rig.Invoke((b, _) => KernelClientTests.Idle(b)), 5000, "the board's table to be idle (LAST-ACK -> CLOSED)");
+        rig.WaitFor(() => rig.Invoke((b, _) => BoardTable.Idle(b)), 5000, "the board's table to be idle (LAST-ACK -> CLOSED)");
         var ss = rig.Run(5000, "ss", "-tan", "state", "time-wait");
         Assert.Contains($"{RealPeerRig.HostIp}:5002", ss.Output); // the kernel closed first, so it waits
 
         Capture cap = rig.Finish();
-        int kernelFin = KernelClientTests.FirstFrame(cap, $"ip.src == {RealPeerRig.HostIp} && tcp.flags.fin == 1");
+        int kernelFin = cap.FirstFrame($"ip.src == {RealPeerRig.HostIp} && tcp.flags.fin == 1");
         Assert.True(cap.Count($"ip.src == {RealPeerRig.BoardIp} && tcp.len > 0 && frame.number > {kernelFin}") > 0,
             "the board sent nothing after the kernel's FIN");
     }
@@ -89,7 +89,7 @@ public class KernelServerTests
         string said = rig.Command($"connect {RealPeerRig.HostIp} 5999", "refused");
         Assert.Contains($"connecting to {RealPeerRig.HostIp}:5999", said);
         Assert.Contains("refused (RST: nothing listens on that port)", said);
-        Assert.True(rig.Invoke((b, _) => KernelClientTests.Idle(b)), "the refused connection still holds a slot");
+        Assert.True(rig.Invoke((b, _) => BoardTable.Idle(b)), "the refused connection still holds a slot");
 
         // And through the socket API: the close reason says so.
         var client = new BoardClient(RealPeerRig.HostIp, 5999, 0, boardClosesFirst: true);

@@ -64,7 +64,7 @@ public class LossTests
             Assert.True(sw.ElapsedMilliseconds < 20000, "the kernel is still in LAST-ACK: its FIN was never acknowledged");
             Thread.Sleep(200);
         }
-        Assert.Equal(1, rig.Invoke((b, _) => KernelClientTests.CountState(b, TcpState.TimeWait)));
+        Assert.Equal(1, rig.Invoke((b, _) => BoardTable.CountState(b, TcpState.TimeWait)));
 
         Capture cap = rig.Finish();
         List<string[]> fins = cap.Fields($"ip.src == {RealPeerRig.HostIp} && tcp.flags.fin == 1", "frame.number", "tcp.seq_raw");
@@ -127,7 +127,7 @@ public class LossTests
         int localPort = r.GetProperty("local_port").GetInt32();
 
         // Teardown: the kernel closed first; the board's LAST-ACK may need retransmitted FINs.
-        rig.WaitFor(() => rig.Invoke((b, _) => KernelClientTests.Idle(b)), 60000, "the board's connection to close");
+        rig.WaitFor(() => rig.Invoke((b, _) => BoardTable.Idle(b)), 60000, "the board's connection to close");
         var (retransmits, fast, reason) = rig.Invoke((b, _) => BoardRetransmits(b));
         Assert.Equal(TcpCloseReason.Normal, reason);
         long kernelRetransmits = KernelRetransmits(rig);

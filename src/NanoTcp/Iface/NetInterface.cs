@@ -323,7 +323,9 @@ namespace NanoTcp.Iface
             bool unicast = _address != 0 && dst == _address;
             bool broadcast = dst == Ipv4Address.Broadcast
                 || (_address != 0 && Ipv4Address.IsBroadcast(dst, _netmask) && (dst & _netmask) == (_address & _netmask));
-            if (!unicast && !broadcast)
+            // RFC 1122 §3.3.6: a link-layer broadcast must carry an IP broadcast; one that names our
+            // address was not sent to us alone, and no protocol answers it (a SYN would open a connection).
+            if ((!unicast && !broadcast) || (linkBroadcast && !broadcast))
             {
                 return DropReason.Ipv4NotForUs;
             }
@@ -337,9 +339,7 @@ namespace NanoTcp.Iface
                     return ProcessUdp(src, dst, unicast, offset, length, nowMs);
                 case IpProtocol.Tcp:
                     _counters.TcpIn++;
-                    // A segment in a link-layer broadcast frame was not sent to us alone, whatever its IP
-                    // destination says (RFC 1122 §3.3.6; Linux's TCP takes only PACKET_HOST frames too).
-                    if (!unicast || linkBroadcast)
+                    if (!unicast)
                     {
                         return DropReason.TcpNotUnicast;
                     }

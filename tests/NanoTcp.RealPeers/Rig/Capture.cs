@@ -62,4 +62,12 @@ public sealed class Capture
     }
 
     private static bool IsSet(string flag) => flag == "1" || flag == "True";
+
+    /// <summary>The number of the first frame matching <paramref name="filter"/>; fails the test when there is none.</summary>
+    public int FirstFrame(string filter)
+    {
+        List<string[]> rows = Fields(filter, "frame.number");
+        Assert.True(rows.Count > 0, $"no frame matches {filter} in {Path}");
+        return int.Parse(rows[0][0]);
+    }
 }

@@ -197,16 +197,14 @@ public sealed class RealPeerRig : IDisposable
     /// <summary>Runs <paramref name="app"/> on the board's loop after every poll from now on.</summary>
     public void AddApp(IBoardApp app) => Invoke((_, _) => _apps.Add(app));
 
-    /// <summary>A copy of the interface counters, taken on the board's loop.</summary>
+    /// <summary>A copy of every interface counter, taken on the board's loop.</summary>
     public Counters Counters() => Invoke((b, _) =>
     {
         Counters c = b.Device.Interface.Counters, copy = new Counters();
-        copy.RxFrames = c.RxFrames; copy.RxBytes = c.RxBytes; copy.RxHandled = c.RxHandled; copy.RxDropped = c.RxDropped;
-        copy.TxFrames = c.TxFrames; copy.TxBytes = c.TxBytes; copy.TxDropped = c.TxDropped;
-        copy.ArpRequestsIn = c.ArpRequestsIn; copy.ArpRepliesIn = c.ArpRepliesIn; copy.ArpRequestsOut = c.ArpRequestsOut; copy.ArpRepliesOut = c.ArpRepliesOut;
-        copy.Ipv4In = c.Ipv4In; copy.Ipv4Out = c.Ipv4Out;
-        copy.IcmpEchoRequestsIn = c.IcmpEchoRequestsIn; copy.IcmpEchoRepliesOut = c.IcmpEchoRepliesOut;
-        copy.UdpIn = c.UdpIn; copy.UdpOut = c.UdpOut; copy.TcpIn = c.TcpIn; copy.DhcpIn = c.DhcpIn; copy.DhcpOut = c.DhcpOut;
+        foreach (System.Reflection.FieldInfo f in typeof(Counters).GetFields())
+        {
+            if (f.FieldType == typeof(long)) f.SetValue(copy, f.GetValue(c));
+        }
         Array.Copy(c.Drops, copy.Drops, c.Drops.Length);
         return copy;
     });

@@ -245,15 +245,25 @@ def cmd_hold(port):
     done(rounds=rounds, errors=errors, error=error, local_port=local)
 
 
-def cmd_connect(port, timeout):
-    """One connection attempt: how long it took, and a line echoed when it worked."""
-    s, result, seconds = try_connect(int(port), float(timeout))
-    echoed = False
-    if s:
-        s.settimeout(10)
-        echoed = echo_check(s, b"hello\n")
-        close_gracefully(s)
-    done(result=result, seconds=seconds, echoed=echoed)
+def cmd_connect(port, timeout, attempts="1"):
+    """Connects and has a line echoed, as a client that retries would: an attempt whose connection
+    is reset (its half-open slot was taken before the handshake's ACK arrived) starts again, up to
+    attempts times. Reports the last result, the attempts used and the total time."""
+    t0 = time.monotonic()
+    result, echoed, used, resets = "timeout", False, 0, 0
+    for used in range(1, int(attempts) + 1):
+        s, result, _ = try_connect(int(port), float(timeout))
+        if not s:
+            break
+        try:
+            s.settimeout(10)
+            echoed = echo_check(s, b"hello\n")
+            close_gracefully(s)
+            break
+        except ConnectionResetError:
+            resets += 1
+            s.close()
+    done(result=result, seconds=round(time.monotonic() - t0, 3), echoed=echoed, attempts=used, resets=resets)
 
 
 def cmd_server(port, mode, n, m):

@@ -297,15 +297,17 @@ public class InterfaceTests
     }
 
     [Fact]
-    public void TcpInALinkLayerBroadcastFrameIsDroppedEvenToOurUnicastAddress()
+    public void ALinkLayerBroadcastToOurUnicastAddressIsDropped()
     {
         // RFC 1122 §3.3.6: a unicast datagram that came as a link-layer broadcast was not sent to us
-        // alone; TCP must not answer it (a SYN to an open port would make a half-open connection).
+        // alone; nothing answers it (a SYN to an open port would make a half-open connection).
         var h = new Host();
         h.Iface.AttachTransport(new TcpStack(new TcpConfig(), h.Iface, h.Tracer));
         h.Exchange(Frames.Arp(ArpPacket.OpRequest, PeerMac, PeerIp, MacAddress.Zero, StackIp)); // the peer is known: answers go out at once
         Assert.Empty(h.Exchange(Frames.Tcp(PeerMac, MacAddress.Broadcast, PeerIp, 20000, StackIp, 4444, 1, 0, TcpFlags.Syn, 100)));
-        Assert.Equal(1, h.Iface.Counters.Drops[(int)DropReason.TcpNotUnicast]);
+        Assert.Equal(1, h.Iface.Counters.Drops[(int)DropReason.Ipv4NotForUs]);
+        Assert.Empty(h.Exchange(Frames.EchoRequest(PeerMac, MacAddress.Broadcast, PeerIp, StackIp, 1, 1, 8)));
+        Assert.Equal(2, h.Iface.Counters.Drops[(int)DropReason.Ipv4NotForUs]);
         // The same segment to our MAC is answered (RST: nothing listens on 4444).
         var reply = Assert.Single(h.Exchange(Frames.Tcp(PeerMac, h.StackMac, PeerIp, 20000, StackIp, 4444, 1, 0, TcpFlags.Syn, 100)));
         Assert.Equal(TcpFlags.Rst | TcpFlags.Ack, reply[14 + 20 + 13]);
