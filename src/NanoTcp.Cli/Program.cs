@@ -43,15 +43,7 @@ public static class Program
                 return Demo.Run(Console.Out, o.Pcap ?? "nanotcp-demo.pcap", o.Svg ?? "nanotcp-demo.svg", o.Ascii, o.Speed, o.Trace, o.Seed, color);
             }
             case "lab":
-            {
-                var o = DiagramOptions.Parse("lab", rest, allowName: true);
-                if (o == null) return 2;
-                if (o.Help) return PrintUsage();
-                if (o.Name == null) return LabCommand.List(Console.Out);
-                if (LabScenarios.Find(o.Name) == null) return LabCommand.Run(o.Name, Console.Out, null);
-                return LabCommand.Run(o.Name, Console.Out, o.Pcap ?? $"nanotcp-lab-{o.Name}.pcap", o.Svg ?? $"nanotcp-lab-{o.Name}.svg",
-                    o.Ascii, o.Trace, o.Seed);
-            }
+                return LabCommand.Run(rest, Console.Out, Console.Error);
             case "tap":
                 return TapCommand.Execute(rest);
             case "monitor":
