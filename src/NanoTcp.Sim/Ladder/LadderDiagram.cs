@@ -144,10 +144,17 @@ public sealed class LadderDiagram
     /// </summary>
     public IEnumerable<(LadderArrow A, LadderArrow B)> Crossings()
     {
-        var list = Items.ToList();
+        // Positions by reference: two identical segments (a retransmission in the same millisecond) are still two.
+        var pos = new Dictionary<LadderItem, int>(ReferenceEqualityComparer.Instance);
+        var arrival = new Dictionary<LadderArrow, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < Items.Count; i++)
+        {
+            pos[Items[i]] = i;
+            if (Items[i] is LadderArrival r) arrival[r.Arrow] = i;
+        }
         var arrows = Arrows.Where(a => !a.Lost).ToList();
-        int Pos(LadderItem i) => list.IndexOf(i);
-        int ArrivalPos(LadderArrow a) => list.FindIndex(i => i is LadderArrival r && ReferenceEquals(r.Arrow, a));
+        int Pos(LadderItem i) => pos[i];
+        int ArrivalPos(LadderArrow a) => arrival.TryGetValue(a, out int i) ? i : -1;
         for (int i = 0; i < arrows.Count; i++)
             for (int j = i + 1; j < arrows.Count; j++)
             {

@@ -15,6 +15,9 @@ public sealed record LadderSvgOptions
     public bool ShowWindow { get; init; } = true;
     /// <summary>A small line under the title (the scenario's name).</summary>
     public string? Subtitle { get; init; }
+    /// <summary>When set, each drawn item is wrapped in &lt;g id="item-N"&gt; (N from this map) and each timer bar carries
+    /// data-t (its start, ms), so a page can light them one step at a time.</summary>
+    public IReadOnlyDictionary<LadderItem, int>? ItemIds { get; init; }
 }
 
 /// <summary>
@@ -82,11 +85,13 @@ public static class LadderSvgRenderer
         return svg.ToString();
     }
 
+    /// <summary>Timer lines drawn as bars along the lifelines instead of notes.</summary>
+    public static readonly IReadOnlySet<string> BarTimers = new HashSet<string> { "retransmit", "persist", "delayed-ack", "2msl-start", "2msl-restart", "2msl-expired" };
+
     /// <summary>Items drawn as rows: timer lines that become bars are left out (the bars show them).</summary>
     private static LadderDiagram Drawable(LadderDiagram d, LadderSvgOptions o)
     {
-        var barred = new HashSet<string> { "retransmit", "persist", "delayed-ack", "2msl-start", "2msl-restart", "2msl-expired" };
-        var items = d.Items.Where(i => i is not LadderNote n || n.Timer == null || !barred.Contains(n.Timer))
+        var items = d.Items.Where(i => i is not LadderNote n || n.Timer == null || !BarTimers.Contains(n.Timer))
             .Where(i => !(o.Textbook && i is LadderNote { Timer: "rtt-sample" }))
             .ToList();
         return d.With(items, d.Timers);
@@ -172,12 +177,14 @@ public static class LadderSvgRenderer
             double bw = 10 * k;
             double bx = t.Side == LadderSide.Left ? leftX + 4 * k : rightX - 4 * k - bw;
             string c = t.Kind switch { "2msl" => "#ef6c00", "retransmit" => "#d84315", "persist" => "#00838f", _ => "#78909c" };
+            if (o.ItemIds != null) body.Append($"<g class=\"bar\" data-t=\"{t.TimeMs}\">\n");
             body.Append($"<rect x=\"{F(bx)}\" y=\"{F(y0)}\" width=\"{F(bw)}\" height=\"{F(y1 - y0)}\" fill=\"{c}\" fill-opacity=\"{(t.Open ? "0.25" : "0.45")}\" stroke=\"{c}\" stroke-width=\"1.5\"/>\n");
             double ty = (y0 + y1) / 2 + fNote * 0.35;
             if (y1 - y0 < 2 * fNote) ty = y0 + fNote * 1.1;
             double tx = t.Side == LadderSide.Left ? bx + bw + 6 * k : bx - 6 * k;
             string anchor = t.Side == LadderSide.Left ? "start" : "end";
             body.Append($"<text x=\"{F(tx)}\" y=\"{F(ty)}\" text-anchor=\"{anchor}\" {Sans} font-size=\"{F(fNote)}\" font-style=\"italic\" fill=\"{c}\">{Esc(t.Text)}</text>\n");
+            if (o.ItemIds != null) body.Append("</g>\n");
         }
 
         // Time column and rows.
@@ -197,6 +204,8 @@ public static class LadderSvgRenderer
             int noteLine = 0;
             foreach (var item in row.Items)
             {
+                bool tagged = o.ItemIds != null && o.ItemIds.TryGetValue(item, out int id) && item is not LadderArrival;
+                if (tagged) body.Append($"<g class=\"item\" id=\"item-{o.ItemIds![item]}\">\n");
                 switch (item)
                 {
                     case LadderStateChange s:
@@ -234,6 +243,7 @@ public static class LadderSvgRenderer
                         Arrow(a, row);
                         break;
                 }
+                if (tagged) body.Append("</g>\n");
             }
         }
 
