@@ -103,6 +103,39 @@ public class LabBrowserTests : IClassFixture<BrowserFixture>
         }
     }
 
+    [ChromiumFact]
+    public void TheHtmlWorksheetSavesAnswersThatTheGraderReads()
+    {
+        var key = NanoTcp.Cli.Lab.Exercise.WorksheetGrader.Key(LabScenarios.Find("lost-syn-ack")!, 5);
+        string page = Path.Combine(Path.GetTempPath(), $"nanotcp-worksheet-{Guid.NewGuid():N}.html");
+        string answers = Path.ChangeExtension(page, ".md");
+        File.WriteAllText(page, key.Html());
+        try
+        {
+            var b = _fixture.Browser;
+            b.Errors.Clear();
+            b.Open(new Uri(page).AbsoluteUri);
+            Assert.Equal(key.Blanks.Count, b.Eval("document.querySelectorAll('input[data-blank]').length")!.GetValue<int>());
+            // A student types the answers (the last one wrong), and saves.
+            foreach (var blank in key.Blanks)
+            {
+                string value = blank == key.Blanks[^1] ? "z" : blank.Answer;
+                b.Eval($"document.querySelector('input[data-blank=\"{blank.Number}\"]').value = {System.Text.Json.JsonSerializer.Serialize(value)}, 0");
+            }
+            b.Eval("document.getElementById('save').click(), 0");
+            File.WriteAllText(answers, b.EvalString("document.getElementById('answers').textContent"));
+            Assert.Empty(b.Errors);
+            var o = new StringWriter();
+            Assert.Equal(1, NanoTcp.Cli.Lab.Exercise.WorksheetGrader.Check(answers, o, new StringWriter()));
+            Assert.Contains($"score: {key.Blanks.Count - 1}/{key.Blanks.Count}", o.ToString());
+        }
+        finally
+        {
+            File.Delete(page);
+            File.Delete(answers);
+        }
+    }
+
     /// <summary>Width and height from a PNG's IHDR chunk.</summary>
     internal static (int, int) PngSize(byte[] png)
     {
