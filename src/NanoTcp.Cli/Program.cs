@@ -11,14 +11,15 @@ public static class Program
         "commands:\n" +
         "  demo                 (default) a virtual board and PC: ARP, ping, UDP and TCP echo, four-way close,\n" +
         "                       TIME-WAIT, on a virtual clock; ends with the ladder diagram\n" +
-        "  lab [scenario]       lists the textbook scenarios, or runs one (nanotcp lab time-wait)\n" +
+        "  lab [scenario]       lists the textbook scenarios, or runs one (nanotcp lab time-wait); slides, PNG,\n" +
+        "                       step-through pages, worksheets; your own scenarios (nanotcp lab --help)\n" +
         "  monitor [FILE|-|DEV] renders trace lines from a board's serial port, a file or stdin\n" +
         "  tap                  the virtual board bridged to a Linux TAP (root): board 192.168.77.2, host 192.168.77.1;\n" +
         "                       --netns NAME, --drop/--duplicate/--reorder/--corrupt PCT, --delay MS, --seed N,\n" +
         "                       --pcap FILE, --trace LEVEL (nanotcp tap --help)\n" +
         "  help                 this text\n" +
         "\n" +
-        "options of demo and lab:\n" +
+        "options of demo (lab has its own: nanotcp lab --help):\n" +
         "  --pcap FILE          where to write the wire at the board's port, for Wireshark\n" +
         "                       (default nanotcp-demo.pcap, nanotcp-lab-<scenario>.pcap)\n" +
         "  --svg FILE           where to write the ladder diagram as SVG (default nanotcp-demo.svg, ...)\n" +

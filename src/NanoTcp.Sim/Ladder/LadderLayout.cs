@@ -53,7 +53,8 @@ public sealed class LadderLayout
         {
             double step = rowHeight;
             double need = l.Height(0, step, minGap, extraLine: minGap);
-            if (need > available) step = Math.Max(minGap * 1.15, step * available / need);
+            // Closer rows when the exchange is long; a little more air (up to half a row) when it is short.
+            step = need > available ? Math.Max(minGap * 1.15, step * available / need) : Math.Min(step * 1.5, step * available / need);
             l.Place(0, step, minGap);
         }
         else

@@ -305,6 +305,12 @@ public static class LadderSvgRenderer
             }
             double mx = xa + (xb - xa) * at, my = ya + (yb - ya) * at + shift;
             placed.Add((mx - bw2, my - bh / 2 - th * 0.6, mx + bw2, my + bh / 2 - th * 0.4));
+            // Later labels keep off this arrow's line too (short boxes along it).
+            for (double f = 0.04; f < (a.Lost ? 0.55 : 0.97); f += 0.03)
+            {
+                double px = xa + (xb - xa) * f, py = ya + (yb - ya) * f;
+                placed.Add((px - 14 * k, py - 2 * k, px + 14 * k, py + 2 * k));
+            }
             string rot = $"transform=\"rotate({F(angle)} {F(mx)} {F(my)})\"";
             var label = new StringBuilder();
             label.Append($"<tspan font-weight=\"bold\">{Esc(a.FlagNames)}</tspan><tspan font-weight=\"normal\" {Mono}> {Esc(numbers)}</tspan>");

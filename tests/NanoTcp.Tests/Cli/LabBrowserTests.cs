@@ -88,7 +88,8 @@ public class LabBrowserTests : IClassFixture<BrowserFixture>
             if (name is "time-wait" or "simultaneous-open")
             {
                 Directory.CreateDirectory(ShotDir);
-                int at = name == "time-wait" ? steps.ToList().FindIndex(s => s.Title.Contains("restarted")) : 3;
+                // time-wait: the retransmitted FIN reaching the PC in TIME-WAIT; simultaneous-open: the crossing SYNs.
+                int at = name == "time-wait" ? steps.ToList().FindIndex(s => s.TimeMs > 1000 && s.Title.StartsWith("FIN, ACK arrives")) : 3;
                 b.Eval($"window.labStep.show({Math.Max(at, 0)}), 0");
                 string shot = Path.Combine(ShotDir, $"lab-{name}-page.png");
                 b.Screenshot(shot);

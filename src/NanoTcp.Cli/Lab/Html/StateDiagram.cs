@@ -64,7 +64,7 @@ public static class StateDiagram
     public static string Svg()
     {
         var s = new StringBuilder();
-        s.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 570 610\" role=\"img\" aria-label=\"TCP state diagram\">\n<defs>");
+        s.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 610 610\" role=\"img\" aria-label=\"TCP state diagram\">\n<defs>");
         s.Append("<marker id=\"sd-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#78909c\"/></marker>");
         s.Append("<linearGradient id=\"both\" x1=\"0\" x2=\"1\" y1=\"0\" y2=\"0\"><stop offset=\"50%\" stop-color=\"#bbdefb\"/><stop offset=\"50%\" stop-color=\"#ffe0b2\"/></linearGradient></defs>\n");
         foreach (var (from, to, label, via) in Edges)

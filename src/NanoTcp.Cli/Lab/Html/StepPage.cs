@@ -275,7 +275,7 @@ public static class StepPage
         .key { font-size: 12px; padding: 1px 6px; border-radius: 8px; color: white; }
         .key.pc, .badge.pc { background: #1e88e5; }
         .key.board, .badge.board { background: #fb8c00; }
-        .states svg { width: 100%; max-width: 470px; height: auto; display: block; margin: auto; }
+        .states svg { width: 100%; max-width: 470px; max-height: 380px; height: auto; display: block; margin: auto; }
         .node rect { fill: #f5f5f5; stroke: #b0bec5; stroke-width: 1.5; }
         .node text { font-size: 12px; fill: #455a64; }
         .node.pc rect { fill: #e3f2fd; stroke: #1e88e5; stroke-width: 3; }
