@@ -127,7 +127,13 @@ public static class LabCommand
         string slide;
         if (o.Compare != null)
         {
-            var other = Load(o.Compare, false, error);
+            string pair = o.Compare.Length > 0 ? o.Compare : scenario.CompareWith ?? "";
+            if (pair.Length == 0)
+            {
+                error.WriteLine($"nanotcp lab: {name} names no scenario to compare with: --compare NAME");
+                return 2;
+            }
+            var other = Load(pair, false, error);
             if (other == null) return 2;
             var otherRun = Execute(other, null, o.Seed);
             var otherLesson = LabLadder.Lesson(LabLadder.Build(otherRun, view.Textbook), other);

@@ -39,7 +39,7 @@ public sealed class LabOptions
         "  --png FILE           the same slide as a 1920x1080 PNG\n" +
         "  --html FILE          a self-contained step-through page: one segment or event at a time, the states on\n" +
         "                       RFC 9293's diagram, the segment's fields, the explanation\n" +
-        "  --compare NAME|FILE  the slide shows this scenario beside the other (default: the scenario's own pair)\n" +
+        "  --compare [NAME|FILE] the slide shows this scenario beside another (no name: the scenario's own pair)\n" +
         "  --axis time|events   vertical axis proportional to time, or one row per event (default: the scenario's)\n" +
         "  --view full|textbook textbook hides what the lesson does not need (RTT samples, windows, the PC's drops)\n" +
         "  --exercise           writes a worksheet (Markdown and HTML) and its answer key for --seed\n" +
@@ -76,6 +76,7 @@ public sealed class LabOptions
         for (int i = 0; i < args.Length; i++)
         {
             string a = args[i];
+            string? Peek() => i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[i + 1] : null;
             string? Value()
             {
                 if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) return args[++i];
@@ -92,6 +93,9 @@ public sealed class LabOptions
                     continue;
                 case "--exercise":
                     o.Exercise = true;
+                    continue;
+                case "--compare" when Peek() == null:
+                    o.Compare = ""; // the scenario's own pair
                     continue;
                 case "--pcap":
                 case "--svg":

@@ -146,6 +146,13 @@ public class LabScriptTests : IDisposable
         Assert.Contains("Why TIME-WAIT lasts 2MSL", s);
         Assert.Contains("A normal close", s);
         Assert.Equal((1920, 1080), LabBrowserTests.PngSize(File.ReadAllBytes(png)));
+        // Without a name, the scenario's own pair.
+        (code, text, err) = LabTests.Lab("four-way-close", "--compare", "--svg", svg, "--pcap", Path.Combine(_dir, "p.pcap"));
+        Assert.True(code == 0, err);
+        Assert.Contains("beside three-way-close", text);
+        (code, _, err) = LabTests.Lab("reset", "--compare", "--svg", svg, "--pcap", Path.Combine(_dir, "p.pcap"));
+        Assert.Equal(2, code);
+        Assert.Contains("names no scenario to compare with", err);
         (code, _, err) = LabTests.Lab("time-wait", "--compare", "no-such-lab", "--svg", svg, "--pcap", Path.Combine(_dir, "p.pcap"));
         Assert.Equal(2, code);
         Assert.Contains("no scenario 'no-such-lab'", err);
