@@ -61,7 +61,7 @@ namespace NanoTcp.Scenarios
         private readonly SentSegment[] _queue;
         private int _head;
         private int _count;
-        private TcpOptions _opts;
+        private readonly TcpSegment _sent = new TcpSegment();
         /// <summary>When false, captured segments are discarded (a "lost" reply).</summary>
         public bool Capturing = true;
 
@@ -120,8 +120,8 @@ namespace NanoTcp.Scenarios
 
         public DropReason SendIpv4(uint destination, int protocol, int transportLength, long nowMs)
         {
-            TcpPacket p = new TcpPacket(_tx, 34, transportLength);
-            if (p.Validate(StackIp, destination) != DropReason.None)
+            TcpSegment p = _sent;
+            if (p.Parse(StackIp, destination, _tx, 34, transportLength) != DropReason.None)
             {
                 Check.Fail("stack sent a segment with a bad checksum or header");
             }
@@ -138,15 +138,14 @@ namespace NanoTcp.Scenarios
             s.Destination = destination;
             s.SrcPort = p.SourcePort;
             s.DstPort = p.DestinationPort;
-            s.Seq = p.SequenceNumber;
+            s.Seq = p.Seq;
             s.Ack = p.AckNumber;
             s.Flags = p.Flags;
             s.Window = p.Window;
-            s.OptionsLength = p.OptionsLength;
-            _opts.Parse(_tx, p.OptionsOffset, p.OptionsLength);
-            s.Mss = _opts.Mss;
-            s.WindowScale = _opts.WindowScale;
-            s.SackPermitted = _opts.SackPermitted;
+            s.OptionsLength = p.PayloadOffset - p.HeaderOffset - TcpPacket.HeaderLength;
+            s.Mss = p.Options.Mss;
+            s.WindowScale = p.Options.WindowScale;
+            s.SackPermitted = p.Options.SackPermitted;
             s.PayloadLength = p.PayloadLength;
             s.TimeMs = nowMs;
             return DropReason.None;

@@ -12,15 +12,8 @@ namespace NanoTcp.Tcp
         public DropReason Input(uint source, uint destination, byte[] buffer, int offset, int length, long nowMs)
         {
             _now = nowMs;
-            TcpPacket p = new TcpPacket(buffer, offset, length);
-            DropReason r = p.Validate(source, destination);
-            if (r != DropReason.None)
-            {
-                return r;
-            }
-            // Options: MSS is honoured, window scale and SACK-permitted are parsed and declined by not
-            // echoing them (RFC 7323 §1.3, RFC 2018 §2), unknown kinds are skipped by their length.
-            r = _opts.Parse(buffer, p.OptionsOffset, p.OptionsLength);
+            TcpSegment p = _seg;
+            DropReason r = p.Parse(source, destination, buffer, offset, length);
             if (r != DropReason.None)
             {
                 return r;
@@ -29,8 +22,8 @@ namespace NanoTcp.Tcp
             int localPort = p.DestinationPort;
             int remotePort = p.SourcePort;
             TcpConnection c = FindConnection(destination, localPort, source, remotePort);
-            if (c != null && c.State == TcpState.TimeWait && p.Syn && !p.Ack && !p.Rst
-                && SeqNumber.Gt(p.SequenceNumber, c.RcvNxt) && FindListener(localPort) >= 0)
+            if (c != null && c.State == TcpState.TimeWait && p.Syn && !p.HasAck && !p.Rst
+                && SeqNumber.Gt(p.Seq, c.RcvNxt) && FindListener(localPort) >= 0)
             {
                 // RFC 9293 §3.10.7.4 / RFC 1122 4.2.2.13: a new SYN above the old connection's sequence
                 // space may open a new incarnation from TIME-WAIT.
@@ -38,10 +31,10 @@ namespace NanoTcp.Tcp
                 c = null;
             }
             int li = c == null ? FindListener(localPort) : -1;
-            if (c != null || li < 0 || !p.Syn || p.Rst || p.Ack)
+            if (c != null || li < 0 || !p.Syn || p.Rst || p.HasAck)
             {
                 // A SYN that opens a connection is traced in ListenArrives, once its slot (tcp#N) is known.
-                TraceSegment(c == null ? -1 : c.Index, false, source, destination, buffer, offset, length, _opts.Mss, nowMs);
+                TraceSegment(c == null ? -1 : c.Index, false, source, destination, buffer, offset, length, p.Options.Mss, nowMs);
             }
             if (c != null)
             {
@@ -66,13 +59,13 @@ namespace NanoTcp.Tcp
         }
 
         /// <summary>RFC 9293 §3.10.7.2 LISTEN: a SYN creates a half-open connection in SYN-RECEIVED.</summary>
-        private DropReason ListenArrives(int li, uint source, uint destination, TcpPacket p, long nowMs)
+        private DropReason ListenArrives(int li, uint source, uint destination, TcpSegment p, long nowMs)
         {
             if (p.Rst)
             {
                 return DropReason.TcpRstIgnored;
             }
-            if (p.Ack)
+            if (p.HasAck)
             {
                 SendResetFor(source, destination, p, nowMs);
                 return DropReason.TcpBadAck;
@@ -104,7 +97,7 @@ namespace NanoTcp.Tcp
                 if (oldestHalfOpen == null)
                 {
                     listener.DroppedSyns++;
-                    TraceSegment(-1, false, source, destination, p.Buffer, p.Offset, p.Length, _opts.Mss, nowMs);
+                    TraceSegment(-1, false, source, destination, p.Buffer, p.HeaderOffset, p.SegmentLength, p.Options.Mss, nowMs);
                     return DropReason.TcpBacklogFull;
                 }
                 _halfOpenEvicted++;
@@ -126,7 +119,7 @@ namespace NanoTcp.Tcp
                 if (victim == null)
                 {
                     listener.DroppedSyns++;
-                    TraceSegment(-1, false, source, destination, p.Buffer, p.Offset, p.Length, _opts.Mss, nowMs);
+                    TraceSegment(-1, false, source, destination, p.Buffer, p.HeaderOffset, p.SegmentLength, p.Options.Mss, nowMs);
                     return DropReason.TcpTableFull;
                 }
                 _halfOpenEvicted++;
@@ -137,15 +130,15 @@ namespace NanoTcp.Tcp
             c.Listener = li;
             c.State = TcpState.Listen; // for the trace: LISTEN -> SYN-RECEIVED
             c.SegmentsInCount = 1;
-            c.Irs = p.SequenceNumber;
+            c.Irs = p.Seq;
             c.RcvNxt = c.Irs + 1;
             c.RcvAdvRight = c.RcvNxt + (uint)(c.Rx.Free > 65535 ? 65535 : c.Rx.Free);
             c.SndWnd = p.Window;
             c.SndMaxWnd = p.Window;
             c.SndWl1 = c.Irs;
             c.SndWl2 = c.Iss;
-            SetSendMss(c, _opts.Mss);
-            TraceSegment(c.Index, false, source, destination, p.Buffer, p.Offset, p.Length, _opts.Mss, nowMs);
+            SetSendMss(c, p.Options.Mss);
+            TraceSegment(c.Index, false, source, destination, p.Buffer, p.HeaderOffset, p.SegmentLength, p.Options.Mss, nowMs);
             // Data carried by the SYN is not queued (RFC 9293 allows either): it is not acknowledged
             // and the peer sends it again after the handshake.
             _passiveOpens++;
@@ -154,18 +147,18 @@ namespace NanoTcp.Tcp
             return DropReason.None;
         }
 
-        private DropReason SegmentArrives(TcpConnection c, TcpPacket p, long nowMs)
+        private DropReason SegmentArrives(TcpConnection c, TcpSegment p, long nowMs)
         {
             if (c.State == TcpState.SynSent)
             {
                 return SynSentArrives(c, p, nowMs);
             }
-            uint seq = p.SequenceNumber;
+            uint seq = p.Seq;
             uint ack = p.AckNumber;
             bool syn = p.Syn;
             bool fin = p.Fin;
             bool rst = p.Rst;
-            bool hasAck = p.Ack;
+            bool hasAck = p.HasAck;
             int window = p.Window;
             int dataOffset = p.PayloadOffset;
             int dataLength = p.PayloadLength;
@@ -390,11 +383,11 @@ namespace NanoTcp.Tcp
         }
 
         /// <summary>RFC 9293 §3.10.7.3 SYN-SENT.</summary>
-        private DropReason SynSentArrives(TcpConnection c, TcpPacket p, long nowMs)
+        private DropReason SynSentArrives(TcpConnection c, TcpSegment p, long nowMs)
         {
-            uint seq = p.SequenceNumber;
+            uint seq = p.Seq;
             uint ack = p.AckNumber;
-            if (p.Ack && (SeqNumber.Le(ack, c.Iss) || SeqNumber.Gt(ack, c.SndMax)))
+            if (p.HasAck && (SeqNumber.Le(ack, c.Iss) || SeqNumber.Gt(ack, c.SndMax)))
             {
                 // An ACK for something we never sent (e.g. an old duplicate's SYN-ACK): refuse it.
                 if (!p.Rst)
@@ -405,7 +398,7 @@ namespace NanoTcp.Tcp
             }
             if (p.Rst)
             {
-                if (p.Ack)
+                if (p.HasAck)
                 {
                     EnterClosed(c, TcpCloseReason.Refused, nowMs);
                     return DropReason.None;
@@ -419,13 +412,13 @@ namespace NanoTcp.Tcp
             c.Irs = seq;
             c.RcvNxt = seq + 1;
             c.RcvAdvRight = c.RcvNxt + (uint)(c.Rx.Free > 65535 ? 65535 : c.Rx.Free);
-            SetSendMss(c, _opts.Mss);
+            SetSendMss(c, p.Options.Mss);
             c.SndWl1 = seq;
             c.SndWl2 = ack;
             c.SndWnd = p.Window;
             c.SndMaxWnd = p.Window;
             c.AckNow = true;
-            if (p.Ack)
+            if (p.HasAck)
             {
                 AckArrives(c, ack, nowMs);
                 SetState(c, TcpState.Established, nowMs);

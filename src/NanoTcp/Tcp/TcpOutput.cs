@@ -331,16 +331,16 @@ namespace NanoTcp.Tcp
         /// RST in reply to a segment that has no connection (RFC 9293 §3.10.7.1): &lt;SEQ=SEG.ACK&gt;&lt;CTL=RST&gt;
         /// when it carried an ACK, else &lt;SEQ=0&gt;&lt;ACK=SEG.SEQ+SEG.LEN&gt;&lt;CTL=RST,ACK&gt;.
         /// </summary>
-        private void SendResetFor(uint source, uint destination, TcpPacket p, long nowMs)
+        private void SendResetFor(uint source, uint destination, TcpSegment p, long nowMs)
         {
-            if (p.Ack)
+            if (p.HasAck)
             {
                 SendReset(destination, source, p.DestinationPort, p.SourcePort, p.AckNumber, 0, TcpFlags.Rst, nowMs);
             }
             else
             {
                 SendReset(destination, source, p.DestinationPort, p.SourcePort, 0,
-                    p.SequenceNumber + (uint)p.SequenceLength, TcpFlags.Rst | TcpFlags.Ack, nowMs);
+                    p.Seq + (uint)p.SequenceLength, TcpFlags.Rst | TcpFlags.Ack, nowMs);
             }
         }
 

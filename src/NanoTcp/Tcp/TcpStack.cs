@@ -42,7 +42,8 @@ namespace NanoTcp.Tcp
         private readonly TcpListener[] _listeners;
         private readonly TcpIsnGenerator _isn;
         private readonly int _ourMss;
-        private TcpOptions _opts;
+        /// <summary>The segment being processed, parsed once by Input (one object, refilled).</summary>
+        private readonly TcpSegment _seg = new TcpSegment();
         private long _now;
         private int _nextEphemeral;
 

@@ -12,19 +12,18 @@ namespace NanoTcp.Tcp
             {
                 return;
             }
-            TcpPacket p = new TcpPacket(b, offset, length);
             TraceEvent e = _tracer.Begin(TraceKind.TcpSegment, nowMs);
             e.Connection = connection;
             e.Outbound = outbound;
             e.SrcIp = srcIp;
             e.DstIp = dstIp;
-            e.SrcPort = p.SourcePort;
-            e.DstPort = p.DestinationPort;
-            e.Flags = p.Flags;
-            e.Seq = p.SequenceNumber;
-            e.Ack = p.AckNumber;
-            e.Window = p.Window;
-            e.Length = p.PayloadLength;
+            e.SrcPort = TcpPacket.SourcePort(b, offset);
+            e.DstPort = TcpPacket.DestinationPort(b, offset);
+            e.Flags = TcpPacket.Flags(b, offset);
+            e.Seq = TcpPacket.SequenceNumber(b, offset);
+            e.Ack = TcpPacket.AckNumber(b, offset);
+            e.Window = TcpPacket.Window(b, offset);
+            e.Length = length - TcpPacket.DataOffset(b, offset);
             e.Mss = mss;
             _tracer.Emit();
         }
