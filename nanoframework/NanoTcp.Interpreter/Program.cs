@@ -11,6 +11,7 @@ namespace NanoTcp.Interpreter
         public static void Main()
         {
             new FirmwareSelftest().Run();
+            AllocationChecks.Run();
             Console.WriteLine("suite done");
         }
     }

@@ -57,8 +57,8 @@ public sealed class InterpreterSuite
             }
             else if ((m = Regex.Match(line, @"^heap (\S+) (.*)$")).Success)
                 Heap[m.Groups[1].Value] = Fields(m.Groups[2].Value);
-            else if ((m = Regex.Match(line, @"^alloc (\S+) (.*)$")).Success)
-                Allocations[m.Groups[1].Value] = Fields(m.Groups[2].Value);
+            else if ((m = Regex.Match(line, @"^alloc (\S+) trace=(\w+) (.*)$")).Success)
+                Allocations[m.Groups[1].Value + "@" + m.Groups[2].Value] = Fields(m.Groups[3].Value);
             else if ((m = Regex.Match(line, @"^([a-z-]+) (\w+=-?\d+( \w+=-?\d+)*)$")).Success)
                 Lines[m.Groups[1].Value] = Fields(m.Groups[2].Value);
             else if (line == "suite done")
