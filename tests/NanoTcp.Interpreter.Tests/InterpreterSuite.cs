@@ -8,9 +8,23 @@ namespace NanoTcp.Interpreter.Tests;
 /// </summary>
 public sealed class InterpreterSuite
 {
-    private static readonly Lazy<InterpreterSuite> Instance = new Lazy<InterpreterSuite>(() => new InterpreterSuite(NanoClr.Esp32HeapBytes));
+    /// <summary>A heap where every scenario fits beside the firmware (the interpreter's behaviour, not the board's memory).</summary>
+    public const int RoomyHeapBytes = 1024 * 1024;
 
-    public static InterpreterSuite AtEsp32Heap => Instance.Value;
+    private static readonly Lazy<InterpreterSuite> Esp32 = new Lazy<InterpreterSuite>(() => new InterpreterSuite(NanoClr.Esp32HeapBytes));
+    private static readonly Lazy<InterpreterSuite> Roomy = new Lazy<InterpreterSuite>(() => new InterpreterSuite(RoomyHeapBytes));
+
+    // Both runs start together (two cores): whichever a test asks for first, the other is on its way.
+    private static readonly Lazy<Task[]> Started = new Lazy<Task[]>(() => new Task[]
+    {
+        Task.Run(() => Esp32.Value), Task.Run(() => Roomy.Value),
+    });
+
+    /// <summary>The run at the ESP32's heap: what fits on the board, and the allocation checks.</summary>
+    public static InterpreterSuite AtEsp32Heap { get { _ = Started.Value; return Esp32.Value; } }
+
+    /// <summary>The run at 1 MiB: every scenario's behaviour in the interpreter.</summary>
+    public static InterpreterSuite AtRoomyHeap { get { _ = Started.Value; return Roomy.Value; } }
 
     public readonly int HeapBytes;
     public readonly ProcessResult Result;
@@ -28,7 +42,7 @@ public sealed class InterpreterSuite
     {
         HeapBytes = heapBytes;
         string bin = Path.Combine(AppContext.BaseDirectory, "nanoframework");
-        string work = Path.Combine(Path.GetTempPath(), "nanotcp-nanoclr-" + Environment.ProcessId);
+        string work = Path.Combine(Path.GetTempPath(), "nanotcp-nanoclr-" + Environment.ProcessId + "-" + heapBytes);
         Directory.CreateDirectory(work);
         string probe = Path.Combine(NanoClr.ToolDir, "probe");
         NanoClr.Convert(work, Assemblies.Select(a => Path.Combine(bin, a + ".dll")), new[] { Path.Combine(probe, "NfProbe.dll") });
