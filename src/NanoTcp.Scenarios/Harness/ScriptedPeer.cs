@@ -190,6 +190,19 @@ namespace NanoTcp.Scenarios
             return r;
         }
 
+        /// <summary>
+        /// An ICMP error from a router about a segment the stack sent (<paramref name="quoted"/>): the stack's
+        /// IPv4 header and the first 8 bytes of its TCP header, as RFC 792 quotes them.
+        /// </summary>
+        public void IcmpError(int type, int code, int nextHopMtu, SentSegment quoted)
+        {
+            byte[] q = new byte[40];
+            Ipv4Packet.WriteHeader(q, 0, StackIp, quoted.Destination, IpProtocol.Tcp, TcpPacket.HeaderLength + quoted.PayloadLength, 1, 64);
+            TcpPacket.WriteHeader(q, 20, quoted.SrcPort, quoted.DstPort, quoted.Seq, quoted.Ack, quoted.Flags, quoted.Window, 0);
+            Stack.IcmpError(type, code, nextHopMtu, q, 0, 28, Now);
+            AssertInvariants();
+        }
+
         // ---- expecting ----
 
         public int Pending { get { return _count; } }

@@ -117,6 +117,7 @@ namespace NanoTcp.Iface
         /// </summary>
         public void SetAddress(uint address, uint netmask, uint gateway, long nowMs)
         {
+            uint old = _address;
             bool changed = address != _address;
             _address = address;
             _netmask = netmask;
@@ -132,6 +133,10 @@ namespace NanoTcp.Iface
             if (changed && address != 0)
             {
                 SendArp(ArpPacket.OpRequest, Wire.MacAddress.Broadcast, 0, address, Wire.MacAddress.Zero, address, nowMs);
+            }
+            if (changed && _transport != null)
+            {
+                _transport.AddressChanged(old, address, nowMs);
             }
         }
 
@@ -316,10 +321,11 @@ namespace NanoTcp.Iface
             _counters.Ipv4In++;
             uint src = Ipv4Packet.Source(_rx, EthIpOffset);
             uint dst = Ipv4Packet.Destination(_rx, EthIpOffset);
-            if (src == Ipv4Address.Broadcast || Ipv4Address.IsMulticast(src) || (_address != 0 && src == _address)
+            if (!Ipv4Address.IsValidSource(src) || (_address != 0 && src == _address)
                 || (_address != 0 && Ipv4Address.IsBroadcast(src, _netmask) && (src & _netmask) == (_address & _netmask)))
             {
-                // A broadcast, multicast or our own source address (the "land" attack) is never legitimate.
+                // 0/8, loopback, multicast, broadcast (RFC 1122 3.2.1.3) or our own address (the "land"
+                // attack): never a legitimate source.
                 return DropReason.Ipv4BadSource;
             }
             bool unicast = _address != 0 && dst == _address;
@@ -391,9 +397,20 @@ namespace NanoTcp.Iface
                 }
                 return DropReason.None;
             }
-            if (type == IcmpPacket.TypeDestinationUnreachable)
+            if (type == IcmpPacket.TypeDestinationUnreachable || type == IcmpPacket.TypeTimeExceeded)
             {
-                _counters.IcmpUnreachableIn++;
+                if (type == IcmpPacket.TypeDestinationUnreachable)
+                {
+                    _counters.IcmpUnreachableIn++;
+                }
+                // The error quotes one of our datagrams: hand it to the transport it belongs to (RFC 1122 3.2.2.1).
+                int quoted = offset + IcmpPacket.HeaderLength;
+                if (payload >= Ipv4Packet.HeaderLength + 8 && _transport != null
+                    && Ipv4Packet.Protocol(_rx, quoted) == _transport.Protocol && Ipv4Packet.Source(_rx, quoted) == _address)
+                {
+                    int mtu = type == IcmpPacket.TypeDestinationUnreachable ? echoSeq : 0; // RFC 1191: next-hop MTU in the low word
+                    _transport.IcmpError(type, IcmpPacket.Code(_rx, offset), mtu, _rx, quoted, payload, nowMs);
+                }
                 return DropReason.None;
             }
             return DropReason.IcmpTypeIgnored;

@@ -9,6 +9,7 @@ namespace NanoTcp.Wire
         public const int TypeEchoReply = 0;
         public const int TypeDestinationUnreachable = 3;
         public const int TypeEchoRequest = 8;
+        public const int TypeTimeExceeded = 11;
         public const int CodePortUnreachable = 3;
 
         public static DropReason Validate(byte[] b, int o, int length)
