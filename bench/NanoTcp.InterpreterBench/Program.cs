@@ -78,6 +78,7 @@ namespace NanoTcp.InterpreterBench
             TcpConfig c = new TcpConfig();
             c.Connections = 1;
             c.Listeners = 1;
+            c.Backlog = 1;
             c.SendBufferSize = 8192;
             c.ReceiveBufferSize = 8192;
             TwoStacks s = new TwoStacks(c, c, 1, false);

@@ -95,6 +95,7 @@ namespace NanoTcp.Interpreter
             TcpConfig c = new TcpConfig();
             c.Connections = 1;
             c.Listeners = 1;
+            c.Backlog = 1;
             TwoStacks s = new TwoStacks(c, c, 9, false);
             s.TracerA.Sink = TracerFor(level).Sink;
             s.TracerA.Level = level;

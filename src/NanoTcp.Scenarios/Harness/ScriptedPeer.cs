@@ -91,15 +91,16 @@ namespace NanoTcp.Scenarios
 
         /// <summary>
         /// A table for scenarios about the table itself (backlog, TIME-WAIT reuse, floods): the
-        /// defaults with <paramref name="connections"/> slots and 512-byte rings, which is all the
+        /// defaults with <paramref name="connections"/> slots, the default backlog and 1 KB rings, which is all the
         /// data these scenarios move, so that the table fits the board's heap next to the firmware.
         /// </summary>
         public static TcpConfig TableConfig(int connections)
         {
             TcpConfig c = DefaultConfig();
             c.Connections = connections;
-            c.SendBufferSize = 512;
-            c.ReceiveBufferSize = 512;
+            c.Backlog = connections < 2 ? connections : 2;
+            c.SendBufferSize = 1024;
+            c.ReceiveBufferSize = 1024;
             return c;
         }
 
@@ -109,6 +110,7 @@ namespace NanoTcp.Scenarios
             TcpConfig c = new TcpConfig();
             c.DelayedAckMs = 0;
             c.Connections = 1;
+            c.Backlog = 1;
             return c;
         }
 

@@ -91,6 +91,7 @@ namespace NanoTcp.Scenarios
             TcpConfig c = new TcpConfig();
             c.Connections = 1;
             c.Listeners = 1;
+            c.Backlog = 1;
             c.SendBufferSize = 1024;
             c.ReceiveBufferSize = 1024;
             return c;
