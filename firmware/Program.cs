@@ -130,6 +130,8 @@ namespace NanoTcp.Firmware
             config.Interface.MacAddress = new byte[] { 0x02, 0x4E, 0x54, 0x00, 0x00, 0x01 };
 
             config.Tcp.IsnKey = IsnKey();
+            // The DHCP transaction ids and other random choices differ at every boot too (RFC 2131 §4.1).
+            config.Interface.Seed = BitConverter.ToUInt32(config.Tcp.IsnKey, 4);
             return config;
         }
 

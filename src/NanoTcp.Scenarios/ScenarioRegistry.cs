@@ -94,6 +94,11 @@ namespace NanoTcp.Scenarios
                 new ForgedIcmpIgnored(),
                 new ConnectPortUnreachable(),
                 new IcmpSoftErrors(),
+                // the interface: reassembly, DHCP
+                new ReassemblyPing(),
+                new ReassemblyFailures(),
+                new DhcpTransactionIds(),
+                new DhcpLeaseTiming(),
                 // hostile input
                 new InvalidSourceAddresses(),
                 new RandomSegmentsNeverThrow(),

@@ -324,18 +324,44 @@ namespace NanoTcp.Scenarios
             return h;
         }
 
-        /// <summary>Active open: the application connects, the stack sends SYN, the peer answers SYN-ACK, the stack ACKs.</summary>
-        public int OpenActive(int remotePort, int peerWindow)
+        /// <summary>
+        /// A passive open whose peer then stops reading: 1000 bytes go out and are ACKed with window 0.
+        /// StackNxt is past them; the persist timer has the connection from here.
+        /// </summary>
+        public int OpenWithClosedWindow(int port)
+        {
+            int h = OpenPassive(port, 1000);
+            Stack.Send(h, Bytes(1000, 0), 0, 1000);
+            Stack.Poll(Now);
+            Expect(TcpFlags.Ack | TcpFlags.Psh, StackNxt, PeerNxt);
+            Send(TcpFlags.Ack, PeerNxt, StackNxt + 1000, 0);
+            StackNxt += 1000;
+            return h;
+        }
+
+        /// <summary>
+        /// The application connects to the peer's <paramref name="remotePort"/>; the stack's SYN is taken
+        /// (and returned). StackPort and StackNxt are set from it; the handshake is the scenario's.
+        /// </summary>
+        public int Connect(int remotePort, out SentSegment syn)
         {
             int h = Stack.Connect(PeerIp, remotePort, 0);
             Check.True(h >= 0, "connect returns a handle");
             PeerPortInUse = remotePort;
             Stack.Poll(Now);
-            SentSegment syn = Next();
+            syn = Next();
             Check.Equal(TcpFlags.Syn, syn.Flags, "SYN flags");
-            Check.Equal(1460, syn.Mss, "MSS option in SYN");
             StackPort = syn.SrcPort;
             StackNxt = syn.Seq + 1;
+            return h;
+        }
+
+        /// <summary>Active open: the application connects, the stack sends SYN, the peer answers SYN-ACK, the stack ACKs.</summary>
+        public int OpenActive(int remotePort, int peerWindow)
+        {
+            SentSegment syn;
+            int h = Connect(remotePort, out syn);
+            Check.Equal(1460, syn.Mss, "MSS option in SYN");
             Send(TcpFlags.Syn | TcpFlags.Ack, PeerNxt, StackNxt, peerWindow, null, 1460);
             PeerNxt++;
             Expect(TcpFlags.Ack, StackNxt, PeerNxt);

@@ -37,17 +37,13 @@ namespace NanoTcp.Scenarios
         public override void Run()
         {
             ScriptedPeer p = new ScriptedPeer(null);
-            int h = p.Stack.Connect(ScriptedPeer.PeerIp, 80, 0);
-            p.PeerPortInUse = 80;
-            p.Stack.Poll(0);
-            SentSegment syn = p.Next(); // lost
-            p.StackPort = syn.SrcPort;
+            SentSegment syn;
+            int h = p.Connect(80, out syn); // lost
             p.AdvanceTo(1000);
             p.Expect(TcpFlags.Syn, syn.Seq, 0);
             p.AdvanceTo(1100);
             p.Send(TcpFlags.Syn | TcpFlags.Ack, p.PeerNxt, syn.Seq + 1, 8192, null, 1460);
             p.PeerNxt++;
-            p.StackNxt = syn.Seq + 1;
             p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
             Check.Equal((int)TcpState.Established, (int)p.Stack.GetState(h), "established");
             Check.Equal(3000, p.Stack.GetConnection(h).RtoMs, "RTO re-initialised to 3 s");

@@ -69,10 +69,8 @@ namespace NanoTcp.Scenarios
         public override void Run()
         {
             ScriptedPeer p = new ScriptedPeer(null);
-            int h = p.Stack.Connect(ScriptedPeer.PeerIp, 80, 0);
-            p.PeerPortInUse = 80;
-            p.Stack.Poll(0);
-            SentSegment syn = p.Next();
+            SentSegment syn;
+            int h = p.Connect(80, out syn);
             p.AdvanceTo(5);
             p.IcmpError(3, 3, 0, syn);
             Check.Equal((int)TcpState.Closed, (int)p.Stack.GetState(h), "closed at once");
@@ -90,17 +88,13 @@ namespace NanoTcp.Scenarios
         public override void Run()
         {
             ScriptedPeer p = new ScriptedPeer(null);
-            int h = p.Stack.Connect(ScriptedPeer.PeerIp, 80, 0);
-            p.PeerPortInUse = 80;
-            p.Stack.Poll(0);
-            SentSegment syn = p.Next();
-            p.StackPort = syn.SrcPort;
+            SentSegment syn;
+            int h = p.Connect(80, out syn);
             p.IcmpError(3, 1, 0, syn);
             Check.Equal((int)TcpState.SynSent, (int)p.Stack.GetState(h), "host unreachable is soft");
             Check.Equal(0x0301, p.Stack.GetConnection(h).LastIcmpError, "recorded");
             p.Send(TcpFlags.Syn | TcpFlags.Ack, p.PeerNxt, syn.Seq + 1, 8192, null, 1460);
             p.PeerNxt++;
-            p.StackNxt = syn.Seq + 1;
             p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
             p.Stack.Send(h, ScriptedPeer.Bytes(10, 0), 0, 10);
             p.Stack.Poll(p.Now);

@@ -15,13 +15,9 @@ namespace NanoTcp.Scenarios
             TcpConfig cfg = ScriptedPeer.DefaultConfig();
             cfg.ReceiveBufferSize = 1000;
             ScriptedPeer p = new ScriptedPeer(cfg);
-            int h = p.Stack.Connect(ScriptedPeer.PeerIp, 80, 0);
-            p.PeerPortInUse = 80;
-            p.Stack.Poll(0);
-            SentSegment syn = p.Next();
+            SentSegment syn;
+            int h = p.Connect(80, out syn);
             Check.Equal(1000, syn.Window, "our SYN offers the ring");
-            p.StackPort = syn.SrcPort;
-            p.StackNxt = syn.Seq + 1;
             byte[] data = ScriptedPeer.Bytes(1400, 7);
             p.Send(TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Psh, p.PeerNxt, p.StackNxt, 8192, data, 1460);
             p.PeerNxt++;

@@ -23,10 +23,17 @@ namespace NanoTcp.Iface
         private readonly Counters _counters = new Counters();
         private readonly byte[] _mac;
         private readonly byte[] _rx;
+        /// <summary>
+        /// The transmit buffer: whoever builds a packet in it (TCP, UDP, ICMP, DHCP) owns it until
+        /// SendIpv4 returns. ARP builds its frames in <see cref="_arpTx"/>, so resolving an address in
+        /// the middle of a send can never overwrite the packet being sent.
+        /// </summary>
         private readonly byte[] _tx;
+        private readonly byte[] _arpTx = new byte[EthernetFrame.MinLength];
         private readonly ArpCache _arp;
         private readonly UdpSocket[] _udp;
         private readonly DhcpClient _dhcp;
+        private readonly Ipv4Reassembly _reassembly;
         private ITransportLayer _transport;
         private IPingListener _pingListener;
 
@@ -56,6 +63,10 @@ namespace NanoTcp.Iface
                 _udp[i] = new UdpSocket(this, config.UdpQueueBytes);
             }
             _ipId = (int)(config.Seed & 0xFFFF);
+            if (config.ReassemblyBytes > 0)
+            {
+                _reassembly = new Ipv4Reassembly(config.ReassemblyBytes, config.ReassemblyTimeoutMs);
+            }
             if (config.UseDhcp)
             {
                 _dhcp = new DhcpClient(this, config);
@@ -92,7 +103,7 @@ namespace NanoTcp.Iface
         {
             get
             {
-                int n = _rx.Length + _tx.Length + _arp.FootprintBytes + _counters.Drops.Length * 8 + 32 * 8;
+                int n = _rx.Length + _tx.Length + _arpTx.Length + _arp.FootprintBytes + _counters.Drops.Length * 8 + 32 * 8;
                 for (int i = 0; i < _udp.Length; i++)
                 {
                     n += _udp[i].FootprintBytes;
@@ -100,6 +111,10 @@ namespace NanoTcp.Iface
                 if (_dhcp != null)
                 {
                     n += _dhcp.FootprintBytes;
+                }
+                if (_reassembly != null)
+                {
+                    n += _reassembly.FootprintBytes;
                 }
                 return n;
             }
@@ -171,6 +186,12 @@ namespace NanoTcp.Iface
                 ProcessFrame(n, nowMs);
             }
             RunArpTimers(nowMs);
+            if (_reassembly != null && _reassembly.TimedOut(nowMs))
+            {
+                _counters.ReassemblyTimeouts++;
+                _counters.Drops[(int)DropReason.Ipv4ReassemblyTimeout]++;
+                TraceDrop(DropReason.Ipv4ReassemblyTimeout, _reassembly.Source, nowMs);
+            }
             if (_dhcp != null)
             {
                 _dhcp.Poll(nowMs);
@@ -314,10 +335,6 @@ namespace NanoTcp.Iface
             {
                 return r;
             }
-            if (Ipv4Packet.IsFragment(_rx, EthIpOffset))
-            {
-                return DropReason.Ipv4Fragment;
-            }
             _counters.Ipv4In++;
             uint src = Ipv4Packet.Source(_rx, EthIpOffset);
             uint dst = Ipv4Packet.Destination(_rx, EthIpOffset);
@@ -337,14 +354,36 @@ namespace NanoTcp.Iface
             {
                 return DropReason.Ipv4NotForUs;
             }
-            int offset = Ipv4Packet.PayloadOffset(_rx, EthIpOffset);
-            int length = Ipv4Packet.PayloadLength(_rx, EthIpOffset);
-            switch (Ipv4Packet.Protocol(_rx, EthIpOffset))
+            if (Ipv4Packet.IsFragment(_rx, EthIpOffset))
+            {
+                if (_reassembly == null)
+                {
+                    return DropReason.Ipv4Fragment;
+                }
+                bool complete;
+                r = _reassembly.Add(_rx, EthIpOffset, nowMs, out complete);
+                if (r != DropReason.None || !complete)
+                {
+                    return r;
+                }
+                // The whole datagram, rebuilt: processed from the reassembly buffer like any other.
+                _counters.Ipv4Reassembled++;
+                return ProcessDatagram(_reassembly.Buffer, 0, src, dst, unicast, nowMs);
+            }
+            return ProcessDatagram(_rx, EthIpOffset, src, dst, unicast, nowMs);
+        }
+
+        /// <summary>A complete datagram at b[ip] (one frame, or rebuilt from fragments) to its protocol.</summary>
+        private DropReason ProcessDatagram(byte[] b, int ip, uint src, uint dst, bool unicast, long nowMs)
+        {
+            int offset = Ipv4Packet.PayloadOffset(b, ip);
+            int length = Ipv4Packet.PayloadLength(b, ip);
+            switch (Ipv4Packet.Protocol(b, ip))
             {
                 case IpProtocol.Icmp:
-                    return ProcessIcmp(src, unicast, offset, length, nowMs);
+                    return ProcessIcmp(b, src, unicast, offset, length, nowMs);
                 case IpProtocol.Udp:
-                    return ProcessUdp(src, dst, unicast, offset, length, nowMs);
+                    return ProcessUdp(b, ip, src, dst, unicast, offset, length, nowMs);
                 case IpProtocol.Tcp:
                     _counters.TcpIn++;
                     if (!unicast)
@@ -355,23 +394,23 @@ namespace NanoTcp.Iface
                     {
                         return DropReason.TcpNoStack;
                     }
-                    return _transport.Input(src, dst, _rx, offset, length, nowMs);
+                    return _transport.Input(src, dst, b, offset, length, nowMs);
                 default:
                     return DropReason.Ipv4ProtocolUnknown;
             }
         }
 
-        private DropReason ProcessIcmp(uint src, bool unicast, int offset, int length, long nowMs)
+        private DropReason ProcessIcmp(byte[] b, uint src, bool unicast, int offset, int length, long nowMs)
         {
-            DropReason r = IcmpPacket.Validate(_rx, offset, length);
+            DropReason r = IcmpPacket.Validate(b, offset, length);
             if (r != DropReason.None)
             {
                 return r;
             }
-            int type = IcmpPacket.Type(_rx, offset);
+            int type = IcmpPacket.Type(b, offset);
             int payload = length - IcmpPacket.HeaderLength;
-            int echoId = IcmpPacket.EchoIdentifier(_rx, offset);
-            int echoSeq = IcmpPacket.EchoSequence(_rx, offset);
+            int echoId = IcmpPacket.EchoIdentifier(b, offset);
+            int echoSeq = IcmpPacket.EchoSequence(b, offset);
             TraceIcmp(false, src, _address, type, echoSeq, payload, nowMs);
             if (type == IcmpPacket.TypeEchoRequest)
             {
@@ -381,11 +420,20 @@ namespace NanoTcp.Iface
                     // Like Linux (icmp_echo_ignore_broadcasts): no smurf amplifier.
                     return DropReason.IcmpTypeIgnored;
                 }
-                Array.Copy(_rx, offset + IcmpPacket.HeaderLength, _tx, TransportAt + IcmpPacket.HeaderLength, payload);
-                IcmpPacket.WriteHeaderAndChecksum(_tx, TransportAt, IcmpPacket.TypeEchoReply, 0, echoId, echoSeq, payload);
                 _counters.IcmpEchoRepliesOut++;
                 TraceIcmp(true, _address, src, IcmpPacket.TypeEchoReply, echoSeq, payload, nowMs);
-                SendIpv4(src, IpProtocol.Icmp, IcmpPacket.HeaderLength + payload, nowMs);
+                if (length <= MaxTransportLength)
+                {
+                    Array.Copy(b, offset + IcmpPacket.HeaderLength, _tx, TransportAt + IcmpPacket.HeaderLength, payload);
+                    IcmpPacket.WriteHeaderAndChecksum(_tx, TransportAt, IcmpPacket.TypeEchoReply, 0, echoId, echoSeq, payload);
+                    SendIpv4(src, IpProtocol.Icmp, length, nowMs);
+                }
+                else
+                {
+                    // A reassembled request: the reply is built where the request lies and leaves in fragments.
+                    IcmpPacket.WriteHeaderAndChecksum(b, offset, IcmpPacket.TypeEchoReply, 0, echoId, echoSeq, payload);
+                    SendFragmented(src, IpProtocol.Icmp, b, offset, length, nowMs);
+                }
                 return DropReason.None;
             }
             if (type == IcmpPacket.TypeEchoReply)
@@ -406,44 +454,44 @@ namespace NanoTcp.Iface
                 // The error quotes one of our datagrams: hand it to the transport it belongs to (RFC 1122 3.2.2.1).
                 int quoted = offset + IcmpPacket.HeaderLength;
                 if (payload >= Ipv4Packet.HeaderLength + 8 && _transport != null
-                    && Ipv4Packet.Protocol(_rx, quoted) == _transport.Protocol && Ipv4Packet.Source(_rx, quoted) == _address)
+                    && Ipv4Packet.Protocol(b, quoted) == _transport.Protocol && Ipv4Packet.Source(b, quoted) == _address)
                 {
                     int mtu = type == IcmpPacket.TypeDestinationUnreachable ? echoSeq : 0; // RFC 1191: next-hop MTU in the low word
-                    _transport.IcmpError(type, IcmpPacket.Code(_rx, offset), mtu, _rx, quoted, payload, nowMs);
+                    _transport.IcmpError(type, IcmpPacket.Code(b, offset), mtu, b, quoted, payload, nowMs);
                 }
                 return DropReason.None;
             }
             return DropReason.IcmpTypeIgnored;
         }
 
-        private DropReason ProcessUdp(uint src, uint dst, bool unicast, int offset, int length, long nowMs)
+        private DropReason ProcessUdp(byte[] b, int ip, uint src, uint dst, bool unicast, int offset, int length, long nowMs)
         {
-            DropReason r = UdpDatagram.Validate(_rx, offset, length, src, dst);
+            DropReason r = UdpDatagram.Validate(b, offset, length, src, dst);
             if (r != DropReason.None)
             {
                 return r;
             }
             _counters.UdpIn++;
-            int port = UdpDatagram.DestinationPort(_rx, offset);
-            int srcPort = UdpDatagram.SourcePort(_rx, offset);
+            int port = UdpDatagram.DestinationPort(b, offset);
+            int srcPort = UdpDatagram.SourcePort(b, offset);
             int payloadOffset = offset + UdpDatagram.HeaderLength;
-            int payload = UdpDatagram.PayloadLength(_rx, offset);
+            int payload = UdpDatagram.PayloadLength(b, offset);
             TraceUdp(false, src, srcPort, dst, port, payload, nowMs);
             if (port == DhcpClient.ClientPort && _dhcp != null)
             {
                 _counters.DhcpIn++;
-                return _dhcp.Input(_rx, payloadOffset, payload, nowMs);
+                return _dhcp.Input(b, payloadOffset, payload, nowMs);
             }
             UdpSocket socket = FindUdp(port);
             if (socket == null)
             {
                 if (unicast)
                 {
-                    SendPortUnreachable(src, nowMs);
+                    SendPortUnreachable(src, b, ip, nowMs);
                 }
                 return DropReason.UdpPortClosed;
             }
-            if (!socket.Deliver(src, srcPort, _rx, payloadOffset, payload))
+            if (!socket.Deliver(src, srcPort, b, payloadOffset, payload))
             {
                 return DropReason.UdpQueueFull;
             }
@@ -462,8 +510,8 @@ namespace NanoTcp.Iface
             return null;
         }
 
-        /// <summary>ICMP port unreachable quoting the offending IPv4 header + 8 bytes (RFC 792), rate-limited.</summary>
-        private void SendPortUnreachable(uint destination, long nowMs)
+        /// <summary>ICMP port unreachable quoting the offending IPv4 header (at b[ip]) + 8 bytes (RFC 792), rate-limited.</summary>
+        private void SendPortUnreachable(uint destination, byte[] b, int ip, long nowMs)
         {
             if (nowMs - _icmpWindowStart >= 1000)
             {
@@ -475,13 +523,13 @@ namespace NanoTcp.Iface
                 return;
             }
             _icmpErrorsInWindow++;
-            int quote = Ipv4Packet.HeaderBytes(_rx, EthIpOffset) + 8;
-            int total = Ipv4Packet.TotalLength(_rx, EthIpOffset);
+            int quote = Ipv4Packet.HeaderBytes(b, ip) + 8;
+            int total = Ipv4Packet.TotalLength(b, ip);
             if (quote > total)
             {
                 quote = total;
             }
-            Array.Copy(_rx, EthIpOffset, _tx, TransportAt + IcmpPacket.HeaderLength, quote);
+            Array.Copy(b, ip, _tx, TransportAt + IcmpPacket.HeaderLength, quote);
             IcmpPacket.WriteHeaderAndChecksum(_tx, TransportAt, IcmpPacket.TypeDestinationUnreachable, IcmpPacket.CodePortUnreachable, 0, 0, quote);
             _counters.IcmpUnreachableOut++;
             TraceIcmp(true, _address, destination, IcmpPacket.TypeDestinationUnreachable, 0, quote, nowMs);
@@ -519,7 +567,39 @@ namespace NanoTcp.Iface
             _ipId = (_ipId + 1) & 0xFFFF;
             Ipv4Packet.WriteHeader(_tx, EthIpOffset, _address, destination, protocol, transportLength, _ipId, _config.Ttl);
             _counters.Ipv4Out++;
-            int frameLength = TransportAt + transportLength;
+            return SendFrameTo(destination, TransportAt + transportLength, nowMs);
+        }
+
+        /// <summary>
+        /// Sends a datagram longer than one frame (a reassembled echo request's reply) as fragments
+        /// (RFC 791 §3.2): payload at b[offset, +length), DF clear, MF on all but the last, pieces a
+        /// multiple of 8 bytes. An unresolved next hop loses all but the last fragment (one pending
+        /// frame per ARP entry): the sender asks again.
+        /// </summary>
+        private DropReason SendFragmented(uint destination, int protocol, byte[] b, int offset, int length, long nowMs)
+        {
+            int piece = MaxTransportLength & ~7;
+            _ipId = (_ipId + 1) & 0xFFFF;
+            _counters.Ipv4Out++;
+            DropReason result = DropReason.None;
+            for (int done = 0; done < length; done += piece)
+            {
+                int n = length - done < piece ? length - done : piece;
+                Array.Copy(b, offset + done, _tx, TransportAt, n);
+                Ipv4Packet.WriteFragmentHeader(_tx, EthIpOffset, _address, destination, protocol, n, _ipId, _config.Ttl, done, done + n < length);
+                _counters.Ipv4FragmentsOut++;
+                DropReason r = SendFrameTo(destination, TransportAt + n, nowMs);
+                if (r != DropReason.None)
+                {
+                    result = r;
+                }
+            }
+            return result;
+        }
+
+        /// <summary>The IPv4 packet in _tx (frame length <paramref name="frameLength"/>): Ethernet header by route and ARP, then out.</summary>
+        private DropReason SendFrameTo(uint destination, int frameLength, long nowMs)
+        {
             if (destination == Ipv4Address.Broadcast
                 || (_address != 0 && Ipv4Address.IsBroadcast(destination, _netmask) && (destination & _netmask) == (_address & _netmask)))
             {
@@ -589,22 +669,20 @@ namespace NanoTcp.Iface
 
         private void SendArpReply(int requesterMacOffset, uint requesterIp, long nowMs)
         {
-            // Build in place: the ARP payload is written at 14, the Ethernet header copies the requester's MAC.
-            EthernetFrame.WriteHeader(_tx, 0, _rx, requesterMacOffset, _mac, EtherType.Arp);
-            ArpPacket.Write(_tx, EthIpOffset, ArpPacket.OpReply, _mac, 0, _address, _rx, requesterMacOffset, requesterIp);
+            EthernetFrame.WriteHeader(_arpTx, 0, _rx, requesterMacOffset, _mac, EtherType.Arp);
+            ArpPacket.Write(_arpTx, EthIpOffset, ArpPacket.OpReply, _mac, 0, _address, _rx, requesterMacOffset, requesterIp);
             _counters.ArpRepliesOut++;
             TraceArp(ArpTrace.ReplyOut, _address, requesterIp, nowMs);
-            TransmitFrame(_tx, 0, EthIpOffset + ArpPacket.Length, requesterIp, nowMs);
+            TransmitFrame(_arpTx, 0, EthIpOffset + ArpPacket.Length, requesterIp, nowMs);
         }
 
         private void SendArp(int op, byte[] dstMac, int dstMacOffset, uint targetIp, byte[] targetMac, uint senderIp, long nowMs)
         {
-            // Overwrites _tx: a packet waiting for this resolution was already copied into the ARP cache.
-            EthernetFrame.WriteHeader(_tx, 0, dstMac, dstMacOffset, _mac, EtherType.Arp);
-            ArpPacket.Write(_tx, EthIpOffset, op, _mac, 0, senderIp, targetMac, 0, targetIp);
+            EthernetFrame.WriteHeader(_arpTx, 0, dstMac, dstMacOffset, _mac, EtherType.Arp);
+            ArpPacket.Write(_arpTx, EthIpOffset, op, _mac, 0, senderIp, targetMac, 0, targetIp);
             _counters.ArpRequestsOut++;
             TraceArp(ArpTrace.RequestOut, senderIp, targetIp, nowMs);
-            TransmitFrame(_tx, 0, EthIpOffset + ArpPacket.Length, targetIp, nowMs);
+            TransmitFrame(_arpTx, 0, EthIpOffset + ArpPacket.Length, targetIp, nowMs);
         }
 
         private void FlushPending(int entry, long nowMs)

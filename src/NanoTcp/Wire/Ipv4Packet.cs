@@ -87,6 +87,20 @@ namespace NanoTcp.Wire
         /// </summary>
         public static void WriteHeader(byte[] b, int offset, uint source, uint destination, int protocol, int payloadLength, int identification, int ttl)
         {
+            WriteHeader(b, offset, source, destination, protocol, payloadLength, identification, ttl, FlagDontFragment);
+        }
+
+        /// <summary>A fragment's header: DF clear, MF when more follow, offset in bytes (a multiple of 8).</summary>
+        public static void WriteFragmentHeader(byte[] b, int offset, uint source, uint destination, int protocol, int payloadLength,
+            int identification, int ttl, int fragmentOffset, bool more)
+        {
+            WriteHeader(b, offset, source, destination, protocol, payloadLength, identification, ttl,
+                (more ? FlagMoreFragments : 0) | ((fragmentOffset >> 3) & FragmentOffsetMask));
+        }
+
+        private static void WriteHeader(byte[] b, int offset, uint source, uint destination, int protocol, int payloadLength,
+            int identification, int ttl, int flagsAndOffset)
+        {
             int total = HeaderLength + payloadLength;
             b[offset] = 0x45;
             b[offset + 1] = 0;
@@ -94,8 +108,8 @@ namespace NanoTcp.Wire
             b[offset + 3] = (byte)total;
             b[offset + 4] = (byte)(identification >> 8);
             b[offset + 5] = (byte)identification;
-            b[offset + 6] = FlagDontFragment >> 8;
-            b[offset + 7] = 0;
+            b[offset + 6] = (byte)(flagsAndOffset >> 8);
+            b[offset + 7] = (byte)flagsAndOffset;
             b[offset + 8] = (byte)ttl;
             b[offset + 9] = (byte)protocol;
             b[offset + 12] = (byte)(source >> 24);
@@ -106,7 +120,7 @@ namespace NanoTcp.Wire
             b[offset + 17] = (byte)(destination >> 16);
             b[offset + 18] = (byte)(destination >> 8);
             b[offset + 19] = (byte)destination;
-            uint sum = 0x4500u + (uint)(total & 0xFFFF) + (uint)(identification & 0xFFFF) + FlagDontFragment
+            uint sum = 0x4500u + (uint)(total & 0xFFFF) + (uint)(identification & 0xFFFF) + (uint)(flagsAndOffset & 0xFFFF)
                 + (uint)(((ttl & 0xFF) << 8) | (protocol & 0xFF))
                 + (source >> 16) + (source & 0xFFFF) + (destination >> 16) + (destination & 0xFFFF);
             int c = Checksum.Finish(sum);
