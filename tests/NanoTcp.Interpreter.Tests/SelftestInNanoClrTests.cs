@@ -27,7 +27,8 @@ public sealed class NanoClrFactAttribute : FactAttribute
 /// The board's `selftest` in nanoFramework's interpreter, with the firmware's composition (driver,
 /// interface, TCP, services, console, LEDs) allocated first, as on the board: at a roomy heap every
 /// scenario must pass (the interpreter's IL semantics, type system, GC and compaction); at the
-/// ESP32's heap (112 KiB) every scenario must pass except those listed in <see cref="DoesNotFitYet"/>.
+/// ESP32's heap (112 KiB) every scenario must pass or run out of memory, and the firmware itself
+/// must leave room for the application.
 /// </summary>
 public class SelftestInNanoClrTests
 {
@@ -37,27 +38,6 @@ public class SelftestInNanoClrTests
     {
         _output = output;
     }
-
-    /// <summary>
-    /// Scenarios that do not fit yet in what the firmware's composition (about 65 KB) and the runtime
-    /// leave of 112 KiB (about 25 KB, while a scripted peer with its stack alone takes 15.5 KB and two
-    /// stacks 30 KB and more): each may pass or end in OutOfMemoryException at the ESP32's heap,
-    /// nothing else. See README "nanoFramework in the loop".
-    /// </summary>
-    public static readonly HashSet<string> DoesNotFitYet = new HashSet<string>
-    {
-        "open-passive", "open-active", "options-declined", "mss-default-536", "open-simultaneous", "lost-syn",
-        "lost-syn-ack-server", "lost-syn-ack-client", "data-in-third-handshake", "old-duplicate-syn-client",
-        "old-duplicate-syn-server", "rto-3s-after-syn-timeout", "syn-ack-data-trimmed", "data-both-ways",
-        "delayed-ack", "nagle", "out-of-order", "out-of-order-fin", "duplicate-overlap", "sequence-wrap",
-        "gap-fill-acked-at-once", "close-four-way", "half-close-peer", "half-close-ours", "time-wait-fin-restart",
-        "rst-every-state", "closing-states-time-out", "fin-wait-2-timeout", "close-during-handshake", "listener-stop",
-        "close-unread-data-rst", "rfc5961-rate-limit", "fast-retransmit", "fast-recovery-partial-ack",
-        "limited-transmit", "fast-recovery-inflation", "keepalive", "window-update", "backlog-overflow", "syn-flood",
-        "time-wait-reuse", "path-mtu-discovery", "hostile-random-segments", "hostile-blind-injection",
-        "two-stacks-clean", "two-stacks-lossy", "two-stacks-simultaneous-open", "two-stacks-simultaneous-close",
-        "service-echo", "service-discard", "service-chargen", "service-http-status",
-    };
 
     public static IEnumerable<object[]> Names() => ScenarioRegistry.All().Select(s => new object[] { s.Name });
 
@@ -80,7 +60,14 @@ public class SelftestInNanoClrTests
         Report(suite, name);
         if (suite.Passed.Contains(name)) return;
         Assert.True(suite.Failures.TryGetValue(name, out string error), name + ": no result from nanoCLR. " + suite.Describe());
-        if (DoesNotFitYet.Contains(name) && error.Contains("OutOfMemoryException", StringComparison.Ordinal)) return;
+        // Not fitting beside the firmware is reported (test output, README), not failed: what the
+        // composition leaves moves with every change to the stack. Any other failure is a defect
+        // that shows only under the pressure of a small heap (collections, compaction).
+        if (error.Contains("OutOfMemoryException", StringComparison.Ordinal))
+        {
+            _output.WriteLine(name + " does not fit the ESP32's heap beside the firmware: " + error);
+            return;
+        }
         Assert.Fail(name + " in nanoCLR at the ESP32's heap (" + suite.HeapBytes + " B): " + error);
     }
 
@@ -106,7 +93,11 @@ public class SelftestInNanoClrTests
             _output.WriteLine("heap " + suite.HeapBytes + " B: firmware composition " + composition["live"] + " B live; lowest free heap after a GC during selftest "
                 + peak["lowest_free_after_gc"] + " B; scenarios passed " + suite.Passed.Count + ", failed: " + string.Join(", ", suite.Failures.Keys));
         }
-        var nowFit = DoesNotFitYet.Where(InterpreterSuite.AtEsp32Heap.Passed.Contains).ToList();
-        if (nowFit.Count > 0) _output.WriteLine("now fit the ESP32 heap (remove from DoesNotFitYet): " + string.Join(", ", nowFit));
+        // The board itself: the runtime and the firmware's composition leave at least 16 KiB of the
+        // ESP32's heap for the application (and the selftest's scenarios).
+        var esp32 = InterpreterSuite.AtEsp32Heap;
+        long used = esp32.Lines["program"]["live"] + esp32.Lines["firmware-composition"]["live"];
+        Assert.True(used <= NanoClr.Esp32HeapBytes - 16 * 1024, "the runtime and the firmware's composition take " + used
+            + " B of the ESP32's " + NanoClr.Esp32HeapBytes + " B");
     }
 }
