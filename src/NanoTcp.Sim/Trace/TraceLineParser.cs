@@ -129,7 +129,7 @@ public static partial class TraceLineParser
     [GeneratedRegex(@"^frame (?<d>[<>]) (?<n>\d{1,6}) (?<hex>[0-9a-fA-F]*)\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex FrameRx();
 
-    [GeneratedRegex(@"^drop (?<r>.+?)(?: from (?<ip>\d{1,3}(?:\.\d{1,3}){3}))?\s*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^drop (?<r>.+?)(?: (?:from|to) (?<ip>\d{1,3}(?:\.\d{1,3}){3}))?\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex DropRx();
 
     /// <summary>Parses one line; a line that is not a trace line gives Kind Unknown (never null, never throws).</summary>

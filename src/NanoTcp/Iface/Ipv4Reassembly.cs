@@ -11,7 +11,7 @@ namespace NanoTcp.Iface
     /// have arrived. When every block up to the last fragment's end is there, the whole datagram (a
     /// 20-byte header without fragment fields, then the payload) is handed on as if it had arrived in
     /// one frame. Every way it can fail is a counted drop: a fragment of another datagram while the slot
-    /// is busy, a fragment reaching past the buffer, fragments that overlap (RFC 5722's rule, for IPv4
+    /// is busy, a fragment reaching past the buffer or of a length no offset can follow, fragments that overlap (RFC 5722's rule, for IPv4
     /// too: the datagram is discarded, no favourite is picked), and the timeout.
     /// </summary>
     public sealed class Ipv4Reassembly
@@ -62,9 +62,14 @@ namespace NanoTcp.Iface
             {
                 return DropReason.Ipv4ReassemblyBusy;
             }
-            if (offset + length > Capacity || (more && (length & 7) != 0) || length == 0)
+            if (more && (length & 7) != 0 || length == 0)
             {
-                // Too big for the slot, or a non-final fragment that is not a multiple of 8 bytes.
+                // A non-final fragment must carry a multiple of 8 bytes (RFC 791): the next offset could not follow it.
+                Discard(); // (the datagram it belongs to, if it is the one being rebuilt, can never complete)
+                return DropReason.Ipv4FragmentMisaligned;
+            }
+            if (offset + length > Capacity)
+            {
                 Discard();
                 return DropReason.Ipv4FragmentTooBig;
             }

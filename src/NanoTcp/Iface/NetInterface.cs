@@ -190,7 +190,7 @@ namespace NanoTcp.Iface
             {
                 _counters.ReassemblyTimeouts++;
                 _counters.Drops[(int)DropReason.Ipv4ReassemblyTimeout]++;
-                TraceDrop(DropReason.Ipv4ReassemblyTimeout, _reassembly.Source, nowMs);
+                TraceDrop(DropReason.Ipv4ReassemblyTimeout, _reassembly.Source, false, nowMs);
             }
             if (_dhcp != null)
             {
@@ -256,7 +256,7 @@ namespace NanoTcp.Iface
             {
                 _counters.RxDropped++;
                 _counters.Drops[(int)reason]++;
-                TraceDrop(reason, SourceOf(length), nowMs);
+                TraceDrop(reason, SourceOf(length), false, nowMs);
             }
         }
 
@@ -644,7 +644,7 @@ namespace NanoTcp.Iface
                 // The older packet waiting for this host was replaced: count the one lost.
                 _counters.TxDropped++;
                 _counters.Drops[(int)DropReason.ArpQueueReplaced]++;
-                TraceDrop(DropReason.ArpQueueReplaced, destination, nowMs);
+                TraceDrop(DropReason.ArpQueueReplaced, destination, true, nowMs);
             }
             return DropReason.None;
         }
@@ -730,7 +730,7 @@ namespace NanoTcp.Iface
         {
             _counters.TxDropped++;
             _counters.Drops[(int)reason]++;
-            TraceDrop(reason, destination, nowMs);
+            TraceDrop(reason, destination, true, nowMs);
             return reason;
         }
 
@@ -749,12 +749,14 @@ namespace NanoTcp.Iface
             return 0;
         }
 
-        private void TraceDrop(DropReason reason, uint peer, long nowMs)
+        /// <summary>A drop, traced with the peer it came from or, for one we were sending, went to.</summary>
+        private void TraceDrop(DropReason reason, uint peer, bool outbound, long nowMs)
         {
             if (_tracer.Wants(TraceLevel.Segments))
             {
                 TraceEvent e = _tracer.Begin(TraceKind.Drop, nowMs);
                 e.Code = (int)reason;
+                e.Outbound = outbound;
                 e.SrcIp = peer;
                 _tracer.Emit();
             }

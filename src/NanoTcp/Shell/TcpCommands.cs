@@ -49,7 +49,7 @@ namespace NanoTcp.Shell
             c.WriteLine("  connect <ip> <port>       open a TCP connection (tcp#N); what arrives is printed as tcp#N < text");
             c.WriteLine("  send <n> <text...>        send the text and CRLF on tcp#N");
             c.WriteLine("  close <n>                 graceful close of tcp#N (FIN)");
-            c.WriteLine("  abort <n>                 reset tcp#N (RST)");
+            c.WriteLine("  abort <n>                 reset any connection tcp#N (RST), a service's too");
             c.WriteLine("  msl [ms]                  show or set MSL (TIME-WAIT lasts 2 x MSL), for labs");
         }
 
@@ -213,6 +213,11 @@ namespace NanoTcp.Shell
                 c.WriteLine(abort ? "error: usage: abort <n>" : "error: usage: close <n>");
                 return;
             }
+            if (abort)
+            {
+                AbortAny(args[0], c);
+                return;
+            }
             int h = Handle(args[0], c);
             if (h < 0)
             {
@@ -220,22 +225,45 @@ namespace NanoTcp.Shell
             }
             TextLine o = c.Out;
             o.Clear();
-            if (abort)
-            {
-                _tcp.Abort(h);
-                Release(h);
-                o.Append("tcp#").Append((long)h).Append(" aborted (RST sent)");
-            }
-            else
-            {
-                _closing[h] = true;
-                _tcp.Shutdown(h);
-                o.Append("tcp#").Append((long)h).Append(" closing (FIN after queued data)");
-            }
+            _closing[h] = true;
+            _tcp.Shutdown(h);
+            o.Append("tcp#").Append((long)h).Append(" closing (FIN after queued data)");
             c.Emit();
         }
 
         /// <summary>Parses a handle the console owns; writes the error and returns -1 otherwise.</summary>
+        /// <summary>`abort N`: any connection in the table (a service's, one in a backlog, a closing one), not only ours.</summary>
+        private void AbortAny(string arg, SerialConsole c)
+        {
+            int n;
+            TcpConnection conn = IpCommands.TryParseInt(arg, out n) ? _tcp.ConnectionAt(n) : null;
+            if (conn == null || !conn.IsInUse || conn.CurrentState == TcpState.Closed)
+            {
+                c.Out.Clear();
+                c.Out.Append("error: no connection tcp#").Append(arg).Append(" (netstat lists them)");
+                c.Emit();
+                return;
+            }
+            uint ip = conn.RemoteAddress;
+            int port = conn.RemotePortNumber;
+            string state = TcpStates.Name(conn.CurrentState);
+            bool reset = conn.CurrentState != TcpState.SynSent && conn.CurrentState != TcpState.TimeWait;
+            _tcp.AbortSlot(n);
+            if (Owns(n))
+            {
+                _tcp.Close(n);
+                Release(n);
+            }
+            TextLine o = c.Out;
+            o.Clear();
+            o.Append("tcp#").Append((long)n).Append(" aborted in ").Append(state);
+            if (reset)
+            {
+                o.Append(" (RST sent to ").AppendIp(ip).Append(':').Append((long)port).Append(')');
+            }
+            c.Emit();
+        }
+
         private int Handle(string s, SerialConsole c)
         {
             int h;
@@ -299,7 +327,8 @@ namespace NanoTcp.Shell
                     if (n < 0)
                     {
                         FlushLine(h);
-                        if (_phase[h] == Open)
+                        // End of stream by a FIN, not by a reset (a closed connection reads -1 too: ReportClosed says why).
+                        if (_phase[h] == Open && _tcp.GetState(h) != TcpState.Closed)
                         {
                             _eofShown[h] = true;
                             Say(h, _closing[h] ? " peer closed too (FIN received)" : " peer closed (FIN received): close to finish");

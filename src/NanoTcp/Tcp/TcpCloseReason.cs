@@ -17,12 +17,14 @@ namespace NanoTcp.Tcp
         KeepaliveTimeout = 5,
         /// <summary>The application called Abort (RST sent).</summary>
         Aborted = 6,
-        /// <summary>Released by the stack: half-open evicted by a newer SYN, TIME-WAIT reclaimed, listener closed.</summary>
+        /// <summary>Released by the stack: half-open evicted, TIME-WAIT or an idle connection reclaimed for a new one, listener closed.</summary>
         Evicted = 7,
         /// <summary>ICMP said the peer cannot be reached (port or protocol unreachable) while our SYN waited.</summary>
         Unreachable = 8,
         /// <summary>Our address changed (DHCP lease lost or moved): the connection's address is gone.</summary>
         AddressChanged = 9,
+        /// <summary>The application (a service) ended it after its idle or request timeout (RST sent).</summary>
+        IdleTimeout = 10,
     }
 
     public static class TcpCloseReasons
@@ -30,7 +32,7 @@ namespace NanoTcp.Tcp
         private static readonly string[] Names =
         {
             "open", "closed", "reset-by-peer", "refused", "timed-out", "keepalive-timeout", "aborted", "evicted",
-            "unreachable", "address-changed",
+            "unreachable", "address-changed", "idle-timeout",
         };
 
         public static string Name(TcpCloseReason reason)

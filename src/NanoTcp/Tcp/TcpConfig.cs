@@ -40,6 +40,8 @@ namespace NanoTcp.Tcp
         private int _persistMaxMs = 60000;
         private byte[] _isnKey;
         private int _ephemeralPortFirst = 49152;
+        private bool _synCookies = true;
+        private int _reclaimIdleMs;
 
         /// <summary>Connection slots (active, accepted, half-open and TIME-WAIT all share them).</summary>
         public int Connections { get { return _connections; } set { Change(); _connections = value; } }
@@ -105,6 +107,13 @@ namespace NanoTcp.Tcp
         /// <summary>First ephemeral port for active opens (RFC 6335 dynamic range).</summary>
         public int EphemeralPortFirst { get { return _ephemeralPortFirst; } set { Change(); _ephemeralPortFirst = value; } }
 
+        /// <summary>SYN cookies (RFC 4987 §3.6): when a listener's backlog is full, or no slot is free, a SYN is
+        /// answered statelessly; the ACK that completes the handshake creates the connection.</summary>
+        public bool SynCookies { get { return _synCookies; } set { Change(); _synCookies = value; } }
+        /// <summary>A new passive connection that finds no free slot takes the one of the least recently active
+        /// passive connection that has moved no data for this long (RST to its peer); 0 = never.</summary>
+        public int ReclaimIdleMs { get { return _reclaimIdleMs; } set { Change(); _reclaimIdleMs = value; } }
+
         /// <summary>True once a TcpStack uses this object: setters then throw.</summary>
         public bool IsFrozen { get { return _frozen; } }
 
@@ -147,6 +156,7 @@ namespace NanoTcp.Tcp
                 throw new ArgumentException("TcpConfig.IsnKey must be 16 bytes (or null)", "IsnKey");
             }
             Range(_ephemeralPortFirst, 1024, 65535, "EphemeralPortFirst");
+            Range(_reclaimIdleMs, 0, int.MaxValue, "ReclaimIdleMs");
         }
 
         internal void Freeze()

@@ -106,8 +106,10 @@ namespace NanoTcp.Tcp
         internal bool AckNow;
         internal int SegmentsSinceAck;
 
-        // --- keepalive ---
+        // --- keepalive, idleness ---
         internal long LastReceiveMs;
+        /// <summary>When payload last moved either way (or the connection was established): idle reclaim.</summary>
+        internal long LastDataMs;
         internal int KeepaliveSent;
 
         // --- RFC 5961 §7 rate limit ---
@@ -118,6 +120,8 @@ namespace NanoTcp.Tcp
 
         // --- counters (public through properties) ---
         internal int SegmentsInCount;
+        /// <summary>Created by a SYN cookie's ACK (RFC 4987): no SYN-RECEIVED state was ever held.</summary>
+        internal bool FromCookie;
         internal int SegmentsOutCount;
         internal long BytesInCount;
         internal long BytesOutCount;
@@ -180,6 +184,8 @@ namespace NanoTcp.Tcp
         public bool InFastRecovery { get { return Cc.InRecovery; } }
         public int ReceiveQueued { get { return Rx.Count; } }
         public int SendQueued { get { return Tx.Count; } }
+        /// <summary>When payload last moved either way (or the connection was established).</summary>
+        public long LastDataAtMs { get { return LastDataMs; } }
         /// <summary>Unanswered zero-window probes of the current persist episode.</summary>
         public int UnansweredProbes { get { return ProbesUnanswered; } }
         /// <summary>The timers, for status pages and tests.</summary>
@@ -227,8 +233,11 @@ namespace NanoTcp.Tcp
         internal int Port;
         internal bool Active;
         internal int DroppedSyns;
+        internal int SynCookies;
 
         public int PortNumber { get { return Port; } }
+        /// <summary>SYNs answered with a cookie (backlog full or no free slot).</summary>
+        public int SynCookiesSent { get { return SynCookies; } }
         public bool IsActive { get { return Active; } }
         /// <summary>SYNs refused because the backlog held only established, unaccepted connections, or the table was full.</summary>
         public int SynsDropped { get { return DroppedSyns; } }

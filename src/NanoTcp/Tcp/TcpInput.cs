@@ -40,6 +40,14 @@ namespace NanoTcp.Tcp
                 {
                     return ListenArrives(li, s, nowMs); // traced there, once its slot (tcp#N) is known
                 }
+                if (li >= 0 && _cfg.SynCookies && s.HasAck && !s.Syn && !s.Rst)
+                {
+                    int mss = CheckSynCookie(s, nowMs);
+                    if (mss > 0)
+                    {
+                        return CookieArrives(li, s, mss, nowMs);
+                    }
+                }
                 TraceSegmentIn(-1, s, nowMs);
                 if (li >= 0)
                 {
@@ -77,13 +85,16 @@ namespace NanoTcp.Tcp
             return DropReason.TcpUnexpected;
         }
 
-        /// <summary>RFC 9293 §3.10.7.2 LISTEN: a SYN creates a half-open connection in SYN-RECEIVED.</summary>
+        /// <summary>
+        /// RFC 9293 §3.10.7.2 LISTEN: a SYN creates a half-open connection in SYN-RECEIVED — when the
+        /// listener's backlog has room and a slot is free. Otherwise it is answered with a SYN cookie
+        /// (TcpSynCookies.cs), which holds nothing; with cookies off, the oldest half-open connection is
+        /// evicted instead. Established connections are never evicted for a SYN; when they alone fill
+        /// the backlog, the SYN is dropped (the client retries once the application accepts).
+        /// </summary>
         private DropReason ListenArrives(int li, TcpSegment s, long nowMs)
         {
             TcpListener listener = _listeners[li];
-            // Backlog: half-open plus established-but-not-accepted connections of this listener.
-            // SYN-flood policy: when it is full, the oldest half-open connection is evicted (never an
-            // established one); when only established ones fill it, the SYN is dropped.
             int pending = 0;
             TcpConnection oldestHalfOpen = null;
             for (int i = 0; i < _conns.Length; i++)
@@ -98,6 +109,7 @@ namespace NanoTcp.Tcp
                     }
                 }
             }
+            TcpConnection c = null;
             if (pending >= _cfg.Backlog)
             {
                 if (oldestHalfOpen == null)
@@ -106,31 +118,27 @@ namespace NanoTcp.Tcp
                     TraceSegmentIn(-1, s, nowMs);
                     return DropReason.TcpBacklogFull;
                 }
-                _halfOpenEvicted++;
-                EnterClosed(oldestHalfOpen, TcpCloseReason.Evicted, nowMs);
+                if (!_cfg.SynCookies)
+                {
+                    _halfOpenEvicted++;
+                    EnterClosed(oldestHalfOpen, TcpCloseReason.Evicted, nowMs);
+                    c = AllocateSlot(nowMs);
+                }
             }
-            TcpConnection c = AllocateSlot(nowMs);
+            else
+            {
+                c = _cfg.SynCookies ? AllocateSlot(nowMs) : SlotForPassiveOpen(nowMs, true);
+            }
             if (c == null)
             {
-                // Last resort under a flood: any listener's oldest half-open connection.
-                TcpConnection victim = null;
-                for (int i = 0; i < _conns.Length; i++)
+                TraceSegmentIn(-1, s, nowMs);
+                if (_cfg.SynCookies)
                 {
-                    TcpConnection q = _conns[i];
-                    if (q.Owner == TcpOwner.Listener && q.State == TcpState.SynReceived && (victim == null || q.OpenedMs < victim.OpenedMs))
-                    {
-                        victim = q;
-                    }
+                    SendSynCookie(listener, s, nowMs);
+                    return DropReason.None;
                 }
-                if (victim == null)
-                {
-                    listener.DroppedSyns++;
-                    TraceSegmentIn(-1, s, nowMs);
-                    return DropReason.TcpTableFull;
-                }
-                _halfOpenEvicted++;
-                EnterClosed(victim, TcpCloseReason.Evicted, nowMs);
-                c = victim;
+                listener.DroppedSyns++;
+                return DropReason.TcpTableFull;
             }
             InitConnection(c, TcpOwner.Listener, s.DestinationIp, s.DestinationPort, s.SourceIp, s.SourcePort, nowMs);
             c.Listener = li;
@@ -216,8 +224,10 @@ namespace NanoTcp.Tcp
             {
                 if (!s.HasAck)
                 {
-                    // The peer repeats its SYN: our SYN-ACK was lost. Send it again (a retransmission: not timed).
+                    // The peer repeats its SYN: our SYN-ACK was lost. Send it again (a retransmission: not timed),
+                    // and restart the timer so its own expiry does not send a second copy right behind it.
                     ResendSyn(c, nowMs);
+                    c.Rtx.Start(nowMs, c.Rtt.RtoMs);
                     return DropReason.None;
                 }
                 // Simultaneous open: the peer's SYN-ACK carries the SYN we already have; keep its ACK.
@@ -354,6 +364,7 @@ namespace NanoTcp.Tcp
         {
             c.RcvAdvRight = c.RcvNxt + (uint)ReceiveWindowNow(c);
             c.LastReceiveMs = nowMs;
+            c.LastDataMs = nowMs;
             if (c.HandshakeTimedOut)
             {
                 c.Rtt.RestartAfterHandshakeTimeout(_rtoMin, _rtoMax); // RFC 6298 5.7

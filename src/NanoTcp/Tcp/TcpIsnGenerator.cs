@@ -30,8 +30,8 @@ namespace NanoTcp.Tcp
             return (uint)(nowMs * 250) + (uint)SipHash24(m0, m1);
         }
 
-        // SipHash-2-4 of a 16-byte message given as two little-endian words.
-        private ulong SipHash24(ulong m0, ulong m1)
+        /// <summary>SipHash-2-4, with this generator's key, of a 16-byte message given as two little-endian words (SYN cookies use it too).</summary>
+        internal ulong SipHash24(ulong m0, ulong m1)
         {
             ulong v0 = _k0 ^ 0x736f6d6570736575UL;
             ulong v1 = _k1 ^ 0x646f72616e646f6dUL;

@@ -145,6 +145,7 @@ namespace NanoTcp.Tcp
                     break; // the device is full: try again next Poll
                 }
                 c.BytesOutCount += len;
+                c.LastDataMs = nowMs;
                 if (c.Cc.DuplicateAcks > 0 && !c.Cc.InRecovery)
                 {
                     c.LimitedTransmitBytes += len; // RFC 3042: not part of FlightSize for ssthresh

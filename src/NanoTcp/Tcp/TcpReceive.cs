@@ -68,6 +68,7 @@ namespace NanoTcp.Tcp
             c.Rx.Commit(length);
             c.RcvNxt += (uint)length;
             c.BytesInCount += length;
+            c.LastDataMs = nowMs;
             if (hadHole)
             {
                 // Stored out-of-order ranges this reaches become readable.

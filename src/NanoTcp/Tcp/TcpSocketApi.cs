@@ -21,6 +21,7 @@ namespace NanoTcp.Tcp
                     _listeners[i].Active = true;
                     _listeners[i].Port = port;
                     _listeners[i].DroppedSyns = 0;
+                    _listeners[i].SynCookies = 0;
                     return i;
                 }
             }
@@ -248,17 +249,44 @@ namespace NanoTcp.Tcp
         /// <summary>RFC 9293 ABORT: RST to the peer, queues discarded, handle released.</summary>
         public void Abort(int handle)
         {
+            Abort(handle, TcpCloseReason.Aborted);
+        }
+
+        /// <summary>ABORT with the reason the trace and netstat show (a service's idle timeout: IdleTimeout).</summary>
+        public void Abort(int handle, TcpCloseReason reason)
+        {
             TcpConnection c = Owned(handle);
             if (c == null)
             {
                 return;
             }
+            ResetAndClose(c, reason);
+            FreeSlot(c);
+        }
+
+        /// <summary>
+        /// The operator's ABORT of any connection slot (the console's `abort N`), whoever holds it: RST to
+        /// the peer and CLOSED. An application holding the handle sees it closed (reason aborted) and lets
+        /// go; otherwise the slot is free at once. False when the slot holds no connection.
+        /// </summary>
+        public bool AbortSlot(int slot)
+        {
+            TcpConnection c = ConnectionAt(slot);
+            if (c == null || c.Owner == TcpOwner.Free || c.State == TcpState.Closed)
+            {
+                return false;
+            }
+            ResetAndClose(c, TcpCloseReason.Aborted);
+            return true;
+        }
+
+        private void ResetAndClose(TcpConnection c, TcpCloseReason reason)
+        {
             if (c.State != TcpState.Closed && c.State != TcpState.SynSent && c.State != TcpState.TimeWait)
             {
                 SendResetOf(c, _now);
             }
-            EnterClosed(c, TcpCloseReason.Aborted, _now);
-            FreeSlot(c);
+            EnterClosed(c, reason, _now);
         }
 
         public TcpState GetState(int handle)

@@ -74,6 +74,7 @@ namespace NanoTcp.Tcp
         private int _passiveOpens;
         private int _timeWaitReclaimed;
         private int _halfOpenEvicted;
+        private int _idleReclaimed;
         private int _txRefused;
         private int _icmpErrorsIn;
 
@@ -139,6 +140,8 @@ namespace NanoTcp.Tcp
         public int PassiveOpens { get { return _passiveOpens; } }
         public int TimeWaitReclaimed { get { return _timeWaitReclaimed; } }
         public int HalfOpenEvicted { get { return _halfOpenEvicted; } }
+        /// <summary>Idle passive connections reset to make room for a new one (TcpConfig.ReclaimIdleMs).</summary>
+        public int IdleReclaimed { get { return _idleReclaimed; } }
         /// <summary>Segments the device refused (its transmit queue was full); each is sent again later.</summary>
         public int TransmitRefused { get { return _txRefused; } }
         /// <summary>ICMP errors that matched a connection.</summary>
@@ -243,6 +246,62 @@ namespace NanoTcp.Tcp
             return null;
         }
 
+        /// <summary>
+        /// A slot for a passive connection: a free one or the oldest TIME-WAIT (AllocateSlot); else, for a
+        /// peer that has proven itself (<paramref name="proven"/>: a cookie's ACK, or cookies are off), the
+        /// oldest half-open connection of any listener; else the passive connection that has moved no data
+        /// for the longest, once that is at least ReclaimIdleMs (its peer gets an RST). Null when none.
+        /// </summary>
+        private TcpConnection SlotForPassiveOpen(long nowMs, bool proven)
+        {
+            TcpConnection c = AllocateSlot(nowMs);
+            if (c != null || !proven)
+            {
+                return c;
+            }
+            TcpConnection victim = null;
+            for (int i = 0; i < _conns.Length; i++)
+            {
+                TcpConnection q = _conns[i];
+                if (q.Owner == TcpOwner.Listener && q.State == TcpState.SynReceived && (victim == null || q.OpenedMs < victim.OpenedMs))
+                {
+                    victim = q;
+                }
+            }
+            if (victim != null)
+            {
+                _halfOpenEvicted++;
+                EnterClosed(victim, TcpCloseReason.Evicted, nowMs);
+                return victim.Owner == TcpOwner.Free ? victim : null;
+            }
+            if (_cfg.ReclaimIdleMs <= 0)
+            {
+                return null;
+            }
+            for (int i = 0; i < _conns.Length; i++)
+            {
+                TcpConnection q = _conns[i];
+                if (q.Owner != TcpOwner.Free && q.Listener >= 0 && (q.State == TcpState.Established || q.State == TcpState.CloseWait)
+                    && nowMs - q.LastDataMs >= _cfg.ReclaimIdleMs && (victim == null || q.LastDataMs < victim.LastDataMs))
+                {
+                    victim = q;
+                }
+            }
+            if (victim == null)
+            {
+                return null;
+            }
+            _idleReclaimed++;
+            TraceTimer(victim, TcpTimerCode.IdleReclaim, nowMs - victim.LastDataMs, nowMs);
+            SendResetOf(victim, nowMs);
+            EnterClosed(victim, TcpCloseReason.Evicted, nowMs);
+            if (victim.Owner == TcpOwner.Application)
+            {
+                return null; // the application still holds the handle; the next proven client gets the slot after it lets go
+            }
+            return victim;
+        }
+
         private void InitConnection(TcpConnection c, TcpOwner owner, uint localIp, int localPort, uint remoteIp, int remotePort, long nowMs)
         {
             c.Owner = owner;
@@ -285,6 +344,8 @@ namespace NanoTcp.Tcp
             c.AckNow = false;
             c.SegmentsSinceAck = 0;
             c.LastReceiveMs = nowMs;
+            c.LastDataMs = nowMs;
+            c.FromCookie = false;
             c.KeepaliveSent = 0;
             c.ChallengeWindowStartMs = nowMs;
             c.ChallengeCount = 0;

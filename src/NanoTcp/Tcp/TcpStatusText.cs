@@ -35,7 +35,7 @@ namespace NanoTcp.Tcp
             }
         }
 
-        /// <summary>"listeners: 7 (syns dropped 0) 80 (syns dropped 2)".</summary>
+        /// <summary>"listeners: 7 (syns dropped 0, cookies 0) 80 (syns dropped 2, cookies 15)".</summary>
         public static void AppendListeners(TextLine o, TcpStack tcp)
         {
             o.Append("listeners:");
@@ -44,7 +44,8 @@ namespace NanoTcp.Tcp
                 TcpListener l = tcp.ListenerAt(i);
                 if (l.IsActive)
                 {
-                    o.Append(' ').Append(l.PortNumber).Append(" (syns dropped ").Append(l.SynsDropped).Append(')');
+                    o.Append(' ').Append(l.PortNumber).Append(" (syns dropped ").Append(l.SynsDropped)
+                        .Append(", cookies ").Append(l.SynCookiesSent).Append(')');
                 }
             }
         }
@@ -57,6 +58,8 @@ namespace NanoTcp.Tcp
                 .Append(", opens active ").Append(tcp.ActiveOpens).Append(" passive ").Append(tcp.PassiveOpens)
                 .Append(", half-open evicted ").Append(tcp.HalfOpenEvicted)
                 .Append(", time-wait reclaimed ").Append(tcp.TimeWaitReclaimed)
+                .Append(", idle reclaimed ").Append(tcp.IdleReclaimed)
+                .Append(", syn cookies ").Append(tcp.SynCookiesSent).Append('/').Append(tcp.SynCookiesAccepted)
                 .Append(", footprint ").Append(tcp.StaticFootprintBytes).Append(" bytes");
         }
 

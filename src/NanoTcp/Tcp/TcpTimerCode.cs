@@ -29,11 +29,15 @@ namespace NanoTcp.Tcp
         public const int PathMtu = 11;
         /// <summary>An ICMP error about this connection (RFC 1122 4.2.3.9): Value = type·256 + code.</summary>
         public const int IcmpError = 12;
+        /// <summary>A connection created by a SYN cookie's ACK (RFC 4987): Value = the MSS the cookie carried.</summary>
+        public const int SynCookie = 13;
+        /// <summary>An idle passive connection reset to make room (TcpConfig.ReclaimIdleMs): Value = ms without data.</summary>
+        public const int IdleReclaim = 14;
 
         private static readonly string[] Names =
         {
             "retransmit", "persist", "delayed-ack", "keepalive", "2msl-start", "2msl-restart",
-            "2msl-expired", "fast-retransmit", "give-up", "rtt-sample", "fin-wait-2-timeout", "path-mtu", "icmp-error",
+            "2msl-expired", "fast-retransmit", "give-up", "rtt-sample", "fin-wait-2-timeout", "path-mtu", "icmp-error", "syn-cookie", "idle-reclaim",
         };
 
         public static string Name(int code)
@@ -46,7 +50,7 @@ namespace NanoTcp.Tcp
         /// <summary>True when Value is a duration in ms (false: an attempt count or a sequence number).</summary>
         public static bool ValueIsMilliseconds(int code)
         {
-            return code != Keepalive && code != FastRetransmit && code != GiveUp && code != PathMtu && code != IcmpError;
+            return code != Keepalive && code != FastRetransmit && code != GiveUp && code != PathMtu && code != IcmpError && code != SynCookie;
         }
     }
 }

@@ -67,7 +67,7 @@ namespace NanoTcp.Trace
                     line.Append(T.Drop).Append(DropReasons.Name((DropReason)e.Code));
                     if (e.SrcIp != 0)
                     {
-                        line.Append(T.From).AppendIp(e.SrcIp);
+                        line.Append(e.Outbound ? T.ReplyTo : T.From).AppendIp(e.SrcIp);
                     }
                     break;
                 case TraceKind.Arp:

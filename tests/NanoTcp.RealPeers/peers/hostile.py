@@ -94,9 +94,11 @@ def frames(kind, count):
         elif kind == "syn-closed-port":
             f = raw(eth() / ip() / syn(i, dport=4444))
         elif kind == "ip-fragment-first":
+            # 36 bytes with more to follow: not a multiple of 8, so no fragment could follow it.
             f = raw(eth() / ip(flags="MF", frag=0, proto=6) / syn(i) / Raw(b"x" * 16))
         elif kind == "ip-fragment-later":
-            f = raw(eth() / ip(flags=0, frag=100, proto=6) / Raw(b"y" * 40))
+            # A last fragment at byte 3200: past the board's 2048-byte reassembly slot.
+            f = raw(eth() / ip(flags=0, frag=400, proto=6) / Raw(b"y" * 40))
         elif kind == "oversize":
             # 1600 bytes on the wire: 86 past the largest Ethernet II frame.
             f = raw(eth() / ip() / syn(i) / Raw(b"z" * (1600 - 14 - 20 - 20)))

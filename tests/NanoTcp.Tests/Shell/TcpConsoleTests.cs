@@ -68,15 +68,33 @@ public class TcpConsoleTests
         int h = r.PcTcp.Accept(listener);
         r.PcTcp.Abort(h);
         r.Run(20);
-        Assert.Contains("tcp#0 reset by the peer", r.Serial.TakeOutput());
+        string reset = r.Serial.TakeOutput();
+        Assert.Contains("tcp#0 reset by the peer", reset);
+        Assert.DoesNotContain("peer closed", reset); // an RST is not a FIN
 
         r.Type("connect 192.168.7.10 5000");
         r.Run(20);
         h = r.PcTcp.Accept(listener);
-        Assert.Contains("tcp#0 aborted (RST sent)", r.Type("abort 0"));
+        Assert.Contains("tcp#0 aborted in ESTABLISHED (RST sent to 192.168.7.10:5000)", r.Type("abort 0"));
         r.Run(20);
         Assert.Equal(TcpState.Closed, r.PcTcp.GetState(h));
         Assert.Equal(TcpCloseReason.ResetByPeer, r.PcTcp.GetCloseReason(h));
+    }
+
+    [Fact]
+    public void AbortWorksOnAServicesConnectionToo()
+    {
+        var r = new ConsoleRig();
+        int h = r.PcTcp.Connect(ConsoleRig.BoardIp, 7, 0);
+        r.Run(20);
+        Assert.Equal(TcpState.Established, r.PcTcp.GetState(h));
+        string said = r.Type("abort 0");
+        Assert.Matches(@"tcp#0 aborted in ESTABLISHED \(RST sent to 192\.168\.7\.10:\d+\)", said);
+        r.Run(20);
+        Assert.Equal(TcpState.Closed, r.PcTcp.GetState(h));
+        Assert.Equal(TcpCloseReason.ResetByPeer, r.PcTcp.GetCloseReason(h));
+        Assert.False(r.Board.Tcp.ConnectionAt(0).IsInUse, "the service let go of the slot");
+        Assert.Contains("error: no connection tcp#3", r.Type("abort 3"));
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public class TcpConsoleTests
         Assert.Contains("#0   ESTABLISHED   10.0.0.2:7", o);
         Assert.Contains("10.0.0.1:49152", o);
         Assert.Contains("#1   free", o);
-        Assert.Contains("listeners: 7 (syns dropped 0)", o);
+        Assert.Contains("listeners: 7 (syns dropped 0, cookies 0)", o);
         Assert.Contains("tcp: segments in ", o);
         Assert.True(h >= 0);
     }
