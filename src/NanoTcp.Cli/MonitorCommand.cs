@@ -9,9 +9,6 @@ namespace NanoTcp.Cli;
 /// <summary>Options of `nanotcp monitor`.</summary>
 public sealed class MonitorOptions
 {
-    public const string Usage =
-        "usage: nanotcp monitor [FILE|-|/dev/ttyUSB0] [--baud N] [--pcap FILE] [--svg FILE] [--ascii] [--width N] [--quiet] [--connection N]";
-
     /// <summary>A trace file, a serial device (/dev/...), or null / "-" for standard input.</summary>
     public string? Input { get; set; }
     /// <summary>With a /dev/ path: the line is set up with `stty -F DEV BAUD raw` first.</summary>
@@ -24,63 +21,6 @@ public sealed class MonitorOptions
     public bool Quiet { get; set; }
     /// <summary>Which connection to draw (n-th address pair in the trace).</summary>
     public int Connection { get; set; }
-
-    /// <summary>Parses the arguments after "monitor"; null and <paramref name="error"/> set when they are wrong.</summary>
-    public static MonitorOptions? Parse(string[] args, out string error)
-    {
-        error = "";
-        var o = new MonitorOptions();
-        for (int i = 0; i < args.Length; i++)
-        {
-            string a = args[i];
-            string? Value()
-            {
-                if (i + 1 < args.Length) return args[++i];
-                return null;
-            }
-            switch (a)
-            {
-                case "--baud":
-                    if (!int.TryParse(Value(), out int baud) || baud <= 0) { error = "--baud needs a positive number"; return null; }
-                    o.Baud = baud;
-                    break;
-                case "--pcap":
-                    o.PcapPath = Value();
-                    if (o.PcapPath == null) { error = "--pcap needs a file name"; return null; }
-                    break;
-                case "--svg":
-                    o.SvgPath = Value();
-                    if (o.SvgPath == null) { error = "--svg needs a file name"; return null; }
-                    break;
-                case "--width":
-                    if (!int.TryParse(Value(), out int w) || w < 60 || w > 400) { error = "--width needs a number from 60 to 400"; return null; }
-                    o.Width = w;
-                    break;
-                case "--connection":
-                    if (!int.TryParse(Value(), out int c) || c < 0) { error = "--connection needs a number from 0"; return null; }
-                    o.Connection = c;
-                    break;
-                case "--ascii":
-                    o.Ascii = true;
-                    break;
-                case "--quiet":
-                case "-q":
-                    o.Quiet = true;
-                    break;
-                default:
-                    if (a.StartsWith("-", StringComparison.Ordinal) && a != "-") { error = $"unknown option '{a}'"; return null; }
-                    if (o.Input != null) { error = $"more than one input ('{o.Input}', '{a}')"; return null; }
-                    o.Input = a;
-                    break;
-            }
-        }
-        if (o.Baud != null && (o.Input == null || !o.Input.StartsWith("/dev/", StringComparison.Ordinal)))
-        {
-            error = "--baud applies to a serial device path (/dev/...)";
-            return null;
-        }
-        return o;
-    }
 }
 
 /// <summary>
@@ -91,8 +31,9 @@ public sealed class MonitorOptions
 /// </summary>
 public static class MonitorCommand
 {
-    public static int Run(MonitorOptions o, TextReader input, TextWriter output)
+    public static int Run(MonitorOptions o, TextReader input, TextWriter output, TextWriter? error = null)
     {
+        error ??= output;
         TextReader? opened = null;
         try
         {
@@ -103,9 +44,14 @@ public static class MonitorCommand
                     string? err = ConfigureSerial(o.Input, baud);
                     if (err != null)
                     {
-                        output.WriteLine($"nanotcp monitor: {err}");
+                        error.WriteLine($"nanotcp monitor: {err}");
                         return 2;
                     }
+                }
+                if (Directory.Exists(o.Input))
+                {
+                    error.WriteLine($"nanotcp monitor: cannot read {o.Input}: it is a directory (give a trace file, - or a serial device)");
+                    return 2;
                 }
                 try
                 {
@@ -113,13 +59,13 @@ public static class MonitorCommand
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    output.WriteLine($"nanotcp monitor: cannot read {o.Input}: {e.Message}");
+                    error.WriteLine($"nanotcp monitor: cannot read {o.Input}: {OutputFile.Reason(e, reading: true)}");
                     return 2;
                 }
                 input = opened;
             }
 
-            using PcapWriter? pcap = o.PcapPath != null ? PcapWriter.Create(o.PcapPath) : null;
+            using PcapWriter? pcap = o.PcapPath != null ? new PcapWriter(OutputFile.Create(o.PcapPath)) : null;
             var lines = new List<string>();
             var table = new SortedDictionary<string, (string State, long Time)>(StringComparer.Ordinal);
             int parsed = 0, unknown = 0, frames = 0;
@@ -142,7 +88,7 @@ public static class MonitorCommand
             }
 
             output.WriteLine();
-            output.WriteLine($"{parsed} trace lines, {unknown} other lines" + (pcap != null ? $", {frames} frames written to {o.PcapPath}" : ""));
+            output.WriteLine($"{parsed} trace lines, {unknown} other lines" + (pcap != null ? $", {frames} frames written to {OutputFile.Shown(o.PcapPath)}" : ""));
             if (table.Count > 0)
             {
                 output.WriteLine();
@@ -162,8 +108,8 @@ public static class MonitorCommand
             output.Write(LadderTerminalRenderer.Render(diagram, o.Ascii, o.Width));
             if (o.SvgPath != null)
             {
-                File.WriteAllText(o.SvgPath, LadderSvgRenderer.Render(diagram));
-                output.WriteLine($"ladder diagram written to {o.SvgPath}");
+                OutputFile.WriteAllText(o.SvgPath, LadderSvgRenderer.Render(diagram));
+                output.WriteLine($"ladder diagram written to {OutputFile.Shown(o.SvgPath)}");
             }
             return 0;
         }

@@ -47,7 +47,7 @@ public static class LabCommand
         output.WriteLine("outcome: " + result.Outcome);
         if (pcapPath != null)
         {
-            output.WriteLine($"capture at the board's port: {pcapPath}");
+            output.WriteLine($"capture at the board's port: {OutputFile.Shown(pcapPath)}");
         }
         return 0;
     }

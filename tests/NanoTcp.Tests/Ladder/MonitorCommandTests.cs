@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using NanoTcp.Cli;
+using NanoTcp.Cli.CommandLine;
 using NanoTcp.Iface;
 using NanoTcp.Phy;
 using NanoTcp.Services;
@@ -96,8 +97,8 @@ public class MonitorCommandTests
     {
         string dir = Directory.CreateTempSubdirectory("nanotcp-monitor").FullName;
         string pcap = Path.Combine(dir, "board.pcap"), svg = Path.Combine(dir, "board.svg");
-        var o = MonitorOptions.Parse(new[] { FixturePath(), "--pcap", pcap, "--svg", svg }, out string error);
-        Assert.Equal("", error);
+        var o = MonitorCommandLine.Parse(new[] { FixturePath(), "--pcap", pcap, "--svg", svg }, out string error);
+        Assert.Null(error);
         var output = new StringWriter();
         Assert.Equal(0, MonitorCommand.Run(o, TextReader.Null, output));
         string text = output.ToString();
@@ -131,7 +132,7 @@ public class MonitorCommandTests
         var (pc, board) = LadderBuilderTests.DemoTraces();
         var all = new List<string> { "boot: nanoFramework", "\u0001\u0002garbage" };
         all.AddRange(pc.Zip(board, (a, b) => new[] { a, b }).SelectMany(x => x));
-        var o = MonitorOptions.Parse(new[] { "-", "--ascii", "--quiet" }, out _);
+        var o = MonitorCommandLine.Parse(new[] { "-", "--ascii", "--quiet" }, out _);
         var output = new StringWriter();
         Assert.Equal(0, MonitorCommand.Run(o, new StringReader(string.Join("\n", all)), output));
         string text = output.ToString();
@@ -143,31 +144,34 @@ public class MonitorCommandTests
     }
 
     [Theory]
-    [InlineData(new[] { "--baud" }, "--baud needs a positive number")]
-    [InlineData(new[] { "trace.txt", "--baud", "115200" }, "--baud applies to a serial device path (/dev/...)")]
-    [InlineData(new[] { "--frobnicate" }, "unknown option '--frobnicate'")]
-    [InlineData(new[] { "a", "b" }, "more than one input ('a', 'b')")]
-    [InlineData(new[] { "--pcap" }, "--pcap needs a file name")]
+    [InlineData(new[] { "--baud" }, "nanotcp monitor: --baud needs a value (nanotcp monitor --help lists the options)")]
+    [InlineData(new[] { "/dev/ttyUSB0", "--baud", "fast" }, "nanotcp monitor: --baud wants a speed 50..4000000, not 'fast'")]
+    [InlineData(new[] { "trace.txt", "--baud", "115200" }, "nanotcp monitor: --baud applies to a serial device path (/dev/...)")]
+    [InlineData(new[] { "--frobnicate" }, "nanotcp monitor: unknown option '--frobnicate' (nanotcp monitor --help lists the options)")]
+    [InlineData(new[] { "a", "b" }, "nanotcp monitor: unexpected argument 'b' (nanotcp monitor --help lists the options)")]
+    [InlineData(new[] { "--pcap" }, "nanotcp monitor: --pcap needs a value (nanotcp monitor --help lists the options)")]
     public void BadOptionsAreReported(string[] args, string message)
     {
-        Assert.Null(MonitorOptions.Parse(args, out string error));
+        Assert.Null(MonitorCommandLine.Parse(args, out string error));
         Assert.Equal(message, error);
     }
 
     [Fact]
     public void GoodOptionsParse()
     {
-        var o = MonitorOptions.Parse(new[] { "/dev/ttyUSB0", "--baud", "115200", "--svg", "x.svg", "--ascii", "--width", "80" }, out string error);
-        Assert.Equal("", error);
+        var o = MonitorCommandLine.Parse(new[] { "/dev/ttyUSB0", "--baud", "115200", "--svg", "x.svg", "--ascii", "--width", "80" }, out string error);
+        Assert.Null(error);
         Assert.Equal(("/dev/ttyUSB0", 115200, "x.svg", true, 80), (o.Input, o.Baud.Value, o.SvgPath, o.Ascii, o.Width));
     }
 
     [Fact]
     public void MissingFileIsAnErrorNotAnException()
     {
-        var o = MonitorOptions.Parse(new[] { "/nonexistent/trace.txt" }, out _);
+        var o = MonitorCommandLine.Parse(new[] { "/nonexistent/trace.txt" }, out _);
         var output = new StringWriter();
-        Assert.Equal(2, MonitorCommand.Run(o, TextReader.Null, output));
-        Assert.Contains("cannot read /nonexistent/trace.txt", output.ToString());
+        var error = new StringWriter();
+        Assert.Equal(2, MonitorCommand.Run(o, TextReader.Null, output, error));
+        Assert.Equal("nanotcp monitor: cannot read /nonexistent/trace.txt: no such directory", error.ToString().TrimEnd());
+        Assert.Equal("", output.ToString());
     }
 }
