@@ -30,7 +30,7 @@ public static class Demo
     public static int Run(TextWriter output, string pcapPath = null, string svgPath = null, bool ascii = false, double speed = 20,
         TraceLevel trace = TraceLevel.Segments, uint seed = 0, bool color = false)
     {
-        using PcapWriter pcap = pcapPath != null ? new PcapWriter(OutputFile.Create(pcapPath)) : null;
+        using PcapWriter pcap = pcapPath != null ? OutputFile.CreateCapture(pcapPath) : null;
         var clock = new VirtualClock(0);
         var cable = new MemoryLink();
         var options = new VirtualBoardOptions

@@ -72,6 +72,10 @@ public static class OutputFile
         }
     }
 
+    /// <summary>A capture file: pcapng (frames with comments) for a ".pcapng" name, classic pcap otherwise.</summary>
+    public static NanoTcp.Sim.Pcap.PcapWriter CreateCapture(string path, long originUnixMs = 0) =>
+        new(Create(path), ownsStream: true, NanoTcp.Sim.Pcap.PcapWriter.FormatFor(path), originUnixMs);
+
     /// <summary>Writes a whole text file; a failure is a <see cref="CliError"/> with the reason.</summary>
     public static void WriteAllText(string path, string text)
     {

@@ -89,9 +89,15 @@ public static class TapCommand
         {
             tap = new TapDevice(o.Name);
             net = HostNetwork.Configure(tap.Name, o.Netns);
-            if (o.Pcap != null) pcap = new PcapWriter(OutputFile.Create(o.Pcap));
+            if (o.Pcap != null) pcap = OutputFile.CreateCapture(o.Pcap);
 
             var clock = new WallClock();
+            if (pcap != null)
+            {
+                // Real dates in the capture (board time 0 = now), and every frame on disk at once, for Wireshark reading it live.
+                pcap.OriginUnixMs = PcapWriter.NowUnixMs;
+                pcap.FlushEachFrame = true;
+            }
             var options = new VirtualBoardOptions
             {
                 Console = output,

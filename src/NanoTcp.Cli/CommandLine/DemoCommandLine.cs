@@ -12,7 +12,7 @@ public static class DemoCommandLine
 
     public static Command Create()
     {
-        var pcap = CliOptions.OutputFile("--pcap", $"where to write the wire at the board's port, for Wireshark (default {DefaultPcap})");
+        var pcap = CliOptions.OutputFile("--pcap", $"where to write the wire at the board's port, for Wireshark (default {DefaultPcap}; a .pcapng name gets a comment per frame)");
         var svg = CliOptions.OutputFile("--svg", $"where to write the ladder diagram as SVG (default {DefaultSvg})");
         var ascii = CliOptions.Flag("--ascii", "draw the terminal diagram and LEDs with ASCII only");
         var speed = new Option<double>("--speed")

@@ -23,7 +23,7 @@ public static class LabCommandLine
             if (v.StartsWith('-')) r.AddError($"unknown option '{v}'");
             else if (LabScenarios.Find(v) == null) r.AddError($"no scenario '{v}' (nanotcp lab lists them)");
         });
-        var pcap = CliOptions.OutputFile("--pcap", "where to write the wire at the board's port (default nanotcp-lab-<scenario>.pcap)");
+        var pcap = CliOptions.OutputFile("--pcap", "where to write the wire at the board's port (default nanotcp-lab-<scenario>.pcap; a .pcapng name gets a comment per frame)");
         var svg = CliOptions.OutputFile("--svg", "where to write the ladder diagram as SVG (default nanotcp-lab-<scenario>.svg)");
         var ascii = CliOptions.Flag("--ascii", "draw the terminal diagram with ASCII only");
         var trace = CliOptions.Trace("how much of the serial traces is printed (default segments)");

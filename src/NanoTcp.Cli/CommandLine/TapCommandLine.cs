@@ -17,7 +17,7 @@ public static class TapCommandLine
         public readonly Option<double> Corrupt = CliOptions.Percent("--corrupt", "percent of frames the bridge corrupts (one bit)");
         public readonly Option<int> Delay = CliOptions.Int("--delay", "MS", 0, 60000, 0, "delay every frame by MS milliseconds", "milliseconds");
         public readonly Option<uint> Seed = CliOptions.Seed(1, "seed of the fault injector");
-        public readonly Option<string> Pcap = CliOptions.OutputFile("--pcap", "record the board's side of the wire");
+        public readonly Option<string> Pcap = CliOptions.OutputFile("--pcap", "record the board's side of the wire, frame by frame with wall-clock times (a .pcapng name gets a comment per frame)");
         public readonly Option<TraceLevel?> Trace = CliOptions.Trace("what the board's console reports (default segments)");
 
         public IEnumerable<Option> All => new Option[] { Name, Netns, Drop, Duplicate, Reorder, Corrupt, Delay, Seed, Pcap, Trace };

@@ -1,6 +1,7 @@
 using NanoTcp.Iface;
 using NanoTcp.Phy;
 using NanoTcp.Sim.Pcap;
+using NanoTcp.Sim.Trace;
 using NanoTcp.Tcp;
 using NanoTcp.Trace;
 using NanoTcp.Wire;
@@ -31,6 +32,9 @@ public sealed class LabNode : ITraceSink
         Iface.AttachTransport(Tcp);
     }
 
+    /// <summary>Told of every line of this side's trace (the capture's frame comments listen to the board's).</summary>
+    public Action<string> Listen { get; set; }
+
     public void OnTrace(TraceEvent e)
     {
         TraceFormatter.Format(e, _line);
@@ -41,6 +45,7 @@ public sealed class LabNode : ITraceSink
     public void Note(string line)
     {
         Trace.Add(line);
+        Listen?.Invoke(line);
         _shared.Add((Name + "      ").Substring(0, 6) + "| " + line);
     }
 }
@@ -85,8 +90,13 @@ public sealed class LabBench : IDisposable
     {
         _seed = seed;
         _pcap = pcapPath != null ? PcapWriter.Create(pcapPath) : null;
-        INetworkDevice boardEnd = _pcap != null ? new PcapDevice(Cable.A, _pcap) : Cable.A;
+        INetworkDevice boardEnd = _pcap != null ? new PcapDevice(Cable.A, _pcap, FrameDirection.Outbound) : Cable.A;
         Board = new LabNode("board", BoardIp, 0x50, boardEnd, 11, boardTcp ?? new TcpConfig { IsnKey = Key(1) }, Log, level);
+        if (_pcap is { Format: CaptureFormat.PcapNg })
+        {
+            var comments = new TraceFrameComments(_pcap);
+            Board.Listen = line => comments.OnTraceLine(TraceLineParser.Parse(line));
+        }
         Pc = new LabNode("pc", PcIp, 0x10, Cable.B, 23, pcTcp ?? new TcpConfig { IsnKey = Key(2) }, Log, level);
         // Resolve each other first so that the exchange shown is TCP only.
         Pc.Iface.Arp.Update(BoardIp, Board.Iface.MacAddress, 0, 0, true);
