@@ -88,6 +88,7 @@ public sealed class VirtualBoard
         Driver = new Enc28j60Driver(Chip, Chip, Chip.ResetPin, clock, new Enc28j60Options { MacAddress = (byte[])o.MacAddress.Clone() }, _driverTracer);
         if (!Driver.Initialize()) throw new InvalidOperationException("the ENC28J60 driver did not initialise the emulated chip");
         Device = new DeviceComposition(Driver, Serial, null, cfg);
+        Device.Console.Add(new NanoTcp.Scenarios.SelftestCommands()); // `selftest`, as the firmware adds it
         driverTrace.Target = Device.Tracer;
 
         if (o.HasFaults)
