@@ -131,6 +131,8 @@ namespace NanoTcp.Firmware
             config.Interface.MacAddress = BoardIdentity.MacAddress(new Random());
 
             config.Tcp.IsnKey = IsnKey();
+            // The DHCP transaction ids and other random choices differ at every boot too (RFC 2131 §4.1).
+            config.Interface.Seed = BitConverter.ToUInt32(config.Tcp.IsnKey, 4);
             return config;
         }
 

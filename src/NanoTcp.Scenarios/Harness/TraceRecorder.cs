@@ -51,6 +51,8 @@ namespace NanoTcp.Scenarios
                         + " win=" + e.Window.ToString() + " len=" + e.Length.ToString();
                     if (e.Mss != 0) s = s + " mss=" + e.Mss.ToString();
                     return s;
+                case TraceKind.Drop:
+                    return "[" + e.TimeMs.ToString() + "] drop " + DropReasons.Name((DropReason)e.Code);
                 default:
                     return null;
             }

@@ -204,11 +204,8 @@ namespace NanoTcp.Scenarios
         public override void Run()
         {
             ScriptedPeer p = new ScriptedPeer(null);
-            int h = p.Stack.Connect(ScriptedPeer.PeerIp, 80, 0);
-            p.PeerPortInUse = 80;
-            p.Stack.Poll(0);
-            SentSegment syn = p.Next();
-            p.StackPort = syn.SrcPort;
+            SentSegment syn;
+            int h = p.Connect(80, out syn);
             // (the peer's SYN-ACK is lost: nothing reaches the stack)
             p.AdvanceTo(1000);
             p.Expect(TcpFlags.Syn, syn.Seq, 0);
@@ -248,11 +245,8 @@ namespace NanoTcp.Scenarios
         public override void Run()
         {
             ScriptedPeer p = new ScriptedPeer(null);
-            int h = p.Stack.Connect(ScriptedPeer.PeerIp, 80, 0);
-            p.PeerPortInUse = 80;
-            p.Stack.Poll(0);
-            SentSegment syn = p.Next();
-            p.StackPort = syn.SrcPort;
+            SentSegment syn;
+            int h = p.Connect(80, out syn);
             uint oldAck = syn.Seq - 5000; // the peer answers an old duplicate SYN
             Check.Equal((int)DropReason.TcpBadAck, (int)p.Send(TcpFlags.Syn | TcpFlags.Ack, 9000, oldAck, 8192, null, 1460), "bad ACK");
             p.Expect(TcpFlags.Rst, oldAck, 0);

@@ -34,11 +34,8 @@ namespace NanoTcp.Scenarios
         public override void Run()
         {
             ScriptedPeer p = new ScriptedPeer(null);
-            int h = p.Stack.Connect(ScriptedPeer.PeerIp, 23, 0);
-            p.PeerPortInUse = 23;
-            p.Stack.Poll(0);
-            SentSegment syn = p.Next();
-            p.StackPort = syn.SrcPort;
+            SentSegment syn;
+            int h = p.Connect(23, out syn);
             // An RST without an acceptable ACK is ignored in SYN-SENT.
             p.Send(TcpFlags.Rst | TcpFlags.Ack, 0, syn.Seq + 5, 0);
             p.ExpectNothing("no reply to an RST");

@@ -81,11 +81,8 @@ namespace NanoTcp.Scenarios
             TcpConfig cfg = ScriptedPeer.DefaultConfig();
             cfg.RtoMinMs = 200;
             ScriptedPeer p = new ScriptedPeer(cfg);
-            int h = p.Stack.Connect(ScriptedPeer.PeerIp, 80, 0);
-            p.PeerPortInUse = 80;
-            p.Stack.Poll(0);
-            SentSegment syn = p.Next();
-            p.StackPort = syn.SrcPort;
+            SentSegment syn;
+            int h = p.Connect(80, out syn);
             p.StackNxt = syn.Seq + 1;
             p.AdvanceTo(100);
             p.Send(TcpFlags.Syn | TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192, null, 1460); // R = 100 ms
@@ -225,13 +222,7 @@ namespace NanoTcp.Scenarios
         public override void Run()
         {
             ScriptedPeer p = new ScriptedPeer(null);
-            int h = p.OpenPassive(80, 1000);
-            p.Stack.Send(h, ScriptedPeer.Bytes(1000, 0), 0, 1000);
-            p.Stack.Poll(0);
-            p.Expect(TcpFlags.Ack | TcpFlags.Psh, p.StackNxt, p.PeerNxt);
-            // The peer's buffer is full: ACK everything with window 0.
-            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 1000, 0);
-            p.StackNxt += 1000;
+            int h = p.OpenWithClosedWindow(80);
             p.Stack.Send(h, ScriptedPeer.Bytes(500, 0), 0, 500);
             p.Stack.Poll(0);
             p.ExpectNothing("window closed");

@@ -23,6 +23,11 @@ namespace NanoTcp.Iface
         public long ArpRepliesOut;
         public long Ipv4In;
         public long Ipv4Out;
+        /// <summary>Datagrams rebuilt from fragments, and fragments sent.</summary>
+        public long Ipv4Reassembled;
+        public long Ipv4FragmentsOut;
+        /// <summary>Incomplete datagrams given up (their fragments were counted as handled on arrival).</summary>
+        public long ReassemblyTimeouts;
         public long IcmpEchoRequestsIn;
         public long IcmpEchoRepliesIn;
         public long IcmpEchoRequestsOut;
@@ -55,7 +60,7 @@ namespace NanoTcp.Iface
         {
             RxFrames = RxBytes = RxHandled = RxDropped = TxFrames = TxBytes = TxDropped = 0;
             ArpRequestsIn = ArpRepliesIn = ArpRequestsOut = ArpRepliesOut = 0;
-            Ipv4In = Ipv4Out = 0;
+            Ipv4In = Ipv4Out = Ipv4Reassembled = Ipv4FragmentsOut = ReassemblyTimeouts = 0;
             IcmpEchoRequestsIn = IcmpEchoRepliesIn = IcmpEchoRequestsOut = IcmpEchoRepliesOut = 0;
             IcmpUnreachableIn = IcmpUnreachableOut = 0;
             UdpIn = UdpOut = TcpIn = DhcpIn = DhcpOut = 0;

@@ -7,7 +7,11 @@ namespace NanoTcp.Iface
     /// DHCP client (RFC 2131 §4.4): INIT → SELECTING (DISCOVER) → REQUESTING (REQUEST) →
     /// BOUND; RENEWING at T1 (unicast REQUEST to the server), REBINDING at T2 (broadcast),
     /// back to INIT when the lease expires or a NAK arrives. Retransmissions back off
-    /// exponentially (4, 8, 16, 32, 64 s by default). Fallback: after
+    /// exponentially (4, 8, 16, 32, 64 s by default), each randomised by ±1 s (RFC 2131 §4.1).
+    /// The transaction id is random (§4.1), seeded from the configuration's seed and the MAC
+    /// address, so boards differ even with the same seed; set the seed from entropy at boot.
+    /// Lease, T1 and T2 run from when the REQUEST was sent (§4.4.1), and T1 &lt; T2 &lt; lease is
+    /// enforced (the defaults 0.5 and 0.875 of the lease replace values that break it). Fallback: after
     /// <see cref="InterfaceConfig.DhcpFallbackAfterAttempts"/> unanswered DISCOVERs the
     /// static address of the configuration (if any) is applied while discovery goes on.
     /// Driven by <see cref="NetInterface.Poll"/>; builds messages in the interface's
@@ -21,6 +25,7 @@ namespace NanoTcp.Iface
         private readonly NetInterface _iface;
         private readonly InterfaceConfig _config;
         private readonly Rand _rand;
+        private readonly DhcpMessage _msg = new DhcpMessage();
 
         private DhcpState _state = DhcpState.Init;
         private uint _xid;
@@ -33,6 +38,8 @@ namespace NanoTcp.Iface
         private uint _offerMask;
         private uint _offerRouter;
         private long _boundAt;
+        /// <summary>When the first REQUEST of the current exchange went out: the lease counts from here.</summary>
+        private long _requestSentAt;
         private long _t1At;
         private long _t2At;
         private long _expiresAt;
@@ -44,7 +51,7 @@ namespace NanoTcp.Iface
         {
             _iface = iface;
             _config = config;
-            _rand = new Rand(config.Seed ^ 0x44484350u);
+            _rand = new Rand(config.Seed ^ 0x44484350u ^ MacHash(config.MacAddress));
             _nextAt = 0;
         }
 
@@ -56,7 +63,7 @@ namespace NanoTcp.Iface
         public long RebindAtMs { get { return _t2At; } }
         public long ExpiresAtMs { get { return _expiresAt; } }
         public bool FallbackApplied { get { return _fallbackApplied; } }
-        internal int FootprintBytes { get { return 128; } }
+        internal int FootprintBytes { get { return 128 + 16 * 12; } }
 
         internal void Poll(long nowMs)
         {
@@ -95,6 +102,7 @@ namespace NanoTcp.Iface
                     {
                         Enter(DhcpState.Renewing, nowMs, 0);
                         _xid = _rand.NextUInt();
+                        _requestSentAt = nowMs;
                         SendRequest(nowMs, false);
                         _nextAt = RetransmitAt(nowMs, _t2At);
                     }
@@ -111,6 +119,7 @@ namespace NanoTcp.Iface
                     if (_state == DhcpState.Renewing && nowMs >= _t2At)
                     {
                         Enter(DhcpState.Rebinding, nowMs, 0);
+                        _requestSentAt = nowMs;
                         SendRequest(nowMs, true);
                         _nextAt = RetransmitAt(nowMs, _expiresAt);
                     }
@@ -125,8 +134,8 @@ namespace NanoTcp.Iface
 
         internal DropReason Input(byte[] b, int offset, int length, long nowMs)
         {
-            DhcpMessage m = new DhcpMessage(b, offset, length);
-            DropReason r = m.ParseOptions();
+            DhcpMessage m = _msg;
+            DropReason r = m.Parse(b, offset, length);
             if (r != DropReason.None)
             {
                 return r;
@@ -147,6 +156,7 @@ namespace NanoTcp.Iface
                 _attempts = 0;
                 _timeoutMs = _config.DhcpInitialTimeoutMs;
                 Enter(DhcpState.Requesting, nowMs, _timeoutMs);
+                _requestSentAt = nowMs;
                 SendRequest(nowMs, false);
                 return DropReason.None;
             }
@@ -173,12 +183,19 @@ namespace NanoTcp.Iface
         {
             uint lease = m.LeaseSeconds == 0 ? 3600u : m.LeaseSeconds;
             uint t1 = m.RenewalSeconds != 0 ? m.RenewalSeconds : lease / 2;
-            uint t2 = m.RebindingSeconds != 0 ? m.RebindingSeconds : lease / 8 * 7;
+            uint t2 = m.RebindingSeconds != 0 ? m.RebindingSeconds : SevenEighths(lease);
+            if (!(t1 < t2 && t2 < lease))
+            {
+                // RFC 2131 §4.4.5: T1 < T2 < lease; a server that says otherwise gets the defaults.
+                t1 = lease / 2;
+                t2 = SevenEighths(lease);
+            }
             _leaseSeconds = lease;
             _boundAt = nowMs;
-            _t1At = nowMs + (long)t1 * 1000;
-            _t2At = nowMs + (long)t2 * 1000;
-            _expiresAt = nowMs + (long)lease * 1000;
+            long from = _requestSentAt;
+            _t1At = from + (long)t1 * 1000;
+            _t2At = from + (long)t2 * 1000;
+            _expiresAt = from + (long)lease * 1000;
             if (m.ServerId != 0)
             {
                 _server = m.ServerId;
@@ -235,10 +252,31 @@ namespace NanoTcp.Iface
             _nextAt = nowMs + timeoutMs;
         }
 
+        /// <summary>RFC 2131 §4.1: retransmission delays are randomised by a uniform value in −1 .. +1 s.</summary>
+        private long RetransmitDelay()
+        {
+            return _timeoutMs + _rand.Next(2001) - 1000;
+        }
+
+        private static uint SevenEighths(uint seconds)
+        {
+            return (uint)((ulong)seconds * 7 / 8);
+        }
+
+        private static uint MacHash(byte[] mac)
+        {
+            uint h = 2166136261u;
+            for (int i = 0; mac != null && i < mac.Length; i++)
+            {
+                h = (h ^ mac[i]) * 16777619u;
+            }
+            return h;
+        }
+
         private void SendDiscover(long nowMs)
         {
             _attempts++;
-            _nextAt = nowMs + _timeoutMs;
+            _nextAt = nowMs + RetransmitDelay();
             int at = Begin(nowMs, 0);
             at = DhcpMessage.WriteOptionByte(_iface.TxBuffer, at, DhcpMessage.OptMessageType, DhcpMessage.Discover);
             at = WriteCommonOptions(at);
@@ -252,7 +290,7 @@ namespace NanoTcp.Iface
             _attempts++;
             if (_state == DhcpState.Requesting)
             {
-                _nextAt = nowMs + _timeoutMs;
+                _nextAt = nowMs + RetransmitDelay();
             }
             bool selecting = _state == DhcpState.Requesting;
             int at = Begin(nowMs, selecting ? 0 : _iface.Address);

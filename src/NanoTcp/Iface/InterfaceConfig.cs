@@ -57,6 +57,15 @@ namespace NanoTcp.Iface
         public int UdpBindings = 2;
         public int UdpQueueBytes = 1536;
 
+        /// <summary>
+        /// IPv4 reassembly: the largest datagram payload one slot rebuilds from fragments (RFC 1122 3.3.2
+        /// asks for at least 576-byte datagrams; 2048 takes a `ping -s 2000`), 0 = no reassembly
+        /// (fragments dropped). The same buffer sends the fragmented echo reply.
+        /// </summary>
+        public int ReassemblyBytes = 2048;
+        /// <summary>An incomplete datagram is given up after this long (RFC 1122 3.3.2: a fixed timeout).</summary>
+        public int ReassemblyTimeoutMs = 30000;
+
         /// <summary>Most frames taken from the device in one Poll (bounds the time one Poll takes).</summary>
         public int RxFramesPerPoll = 8;
 

@@ -23,10 +23,17 @@ namespace NanoTcp.Iface
         private readonly Counters _counters = new Counters();
         private readonly byte[] _mac;
         private readonly byte[] _rx;
+        /// <summary>
+        /// The transmit buffer: whoever builds a packet in it (TCP, UDP, ICMP, DHCP) owns it until
+        /// SendIpv4 returns. ARP builds its frames in <see cref="_arpTx"/>, so resolving an address in
+        /// the middle of a send can never overwrite the packet being sent.
+        /// </summary>
         private readonly byte[] _tx;
+        private readonly byte[] _arpTx = new byte[EthernetFrame.MinLength];
         private readonly ArpCache _arp;
         private readonly UdpSocket[] _udp;
         private readonly DhcpClient _dhcp;
+        private readonly Ipv4Reassembly _reassembly;
         private ITransportLayer _transport;
         private IPingListener _pingListener;
 
@@ -56,6 +63,10 @@ namespace NanoTcp.Iface
                 _udp[i] = new UdpSocket(this, config.UdpQueueBytes);
             }
             _ipId = (int)(config.Seed & 0xFFFF);
+            if (config.ReassemblyBytes > 0)
+            {
+                _reassembly = new Ipv4Reassembly(config.ReassemblyBytes, config.ReassemblyTimeoutMs);
+            }
             if (config.UseDhcp)
             {
                 _dhcp = new DhcpClient(this, config);
@@ -92,7 +103,7 @@ namespace NanoTcp.Iface
         {
             get
             {
-                int n = _rx.Length + _tx.Length + _arp.FootprintBytes + _counters.Drops.Length * 8 + 32 * 8;
+                int n = _rx.Length + _tx.Length + _arpTx.Length + _arp.FootprintBytes + _counters.Drops.Length * 8 + 32 * 8;
                 for (int i = 0; i < _udp.Length; i++)
                 {
                     n += _udp[i].FootprintBytes;
@@ -100,6 +111,10 @@ namespace NanoTcp.Iface
                 if (_dhcp != null)
                 {
                     n += _dhcp.FootprintBytes;
+                }
+                if (_reassembly != null)
+                {
+                    n += _reassembly.FootprintBytes;
                 }
                 return n;
             }
@@ -117,6 +132,7 @@ namespace NanoTcp.Iface
         /// </summary>
         public void SetAddress(uint address, uint netmask, uint gateway, long nowMs)
         {
+            uint old = _address;
             bool changed = address != _address;
             _address = address;
             _netmask = netmask;
@@ -132,6 +148,10 @@ namespace NanoTcp.Iface
             if (changed && address != 0)
             {
                 SendArp(ArpPacket.OpRequest, Wire.MacAddress.Broadcast, 0, address, Wire.MacAddress.Zero, address, nowMs);
+            }
+            if (changed && _transport != null)
+            {
+                _transport.AddressChanged(old, address, nowMs);
             }
         }
 
@@ -166,6 +186,12 @@ namespace NanoTcp.Iface
                 ProcessFrame(n, nowMs);
             }
             RunArpTimers(nowMs);
+            if (_reassembly != null && _reassembly.TimedOut(nowMs))
+            {
+                _counters.ReassemblyTimeouts++;
+                _counters.Drops[(int)DropReason.Ipv4ReassemblyTimeout]++;
+                TraceDrop(DropReason.Ipv4ReassemblyTimeout, _reassembly.Source, nowMs);
+            }
             if (_dhcp != null)
             {
                 _dhcp.Poll(nowMs);
@@ -236,8 +262,7 @@ namespace NanoTcp.Iface
 
         private DropReason DispatchFrame(int length, long nowMs)
         {
-            EthernetFrame eth = new EthernetFrame(_rx, 0, length);
-            DropReason r = eth.Validate();
+            DropReason r = EthernetFrame.Validate(_rx, 0, length);
             if (r != DropReason.None)
             {
                 return r;
@@ -248,31 +273,31 @@ namespace NanoTcp.Iface
                 // Multicast and other hosts' unicast (promiscuous devices, leaky filters).
                 return DropReason.FrameNotForUs;
             }
-            int type = eth.EtherType;
+            int type = EthernetFrame.Type(_rx, 0);
+            int payload = length - EthernetFrame.HeaderLength;
             if (type == EtherType.Arp)
             {
-                return ProcessArp(eth.PayloadLength, nowMs);
+                return ProcessArp(payload, nowMs);
             }
             if (type == EtherType.Ipv4)
             {
-                return ProcessIpv4(eth.PayloadLength, broadcast, nowMs);
+                return ProcessIpv4(payload, broadcast, nowMs);
             }
             return DropReason.EtherTypeUnknown;
         }
 
         private DropReason ProcessArp(int available, long nowMs)
         {
-            ArpPacket arp = new ArpPacket(_rx, EthIpOffset, available);
-            DropReason r = arp.Validate();
+            DropReason r = ArpPacket.Validate(_rx, EthIpOffset, available);
             if (r != DropReason.None)
             {
                 return r;
             }
-            int op = arp.Operation;
+            int op = ArpPacket.Operation(_rx, EthIpOffset);
             if (op == ArpPacket.OpRequest) _counters.ArpRequestsIn++; else _counters.ArpRepliesIn++;
-            uint spa = arp.SenderProtocolAddress;
-            uint tpa = arp.TargetProtocolAddress;
-            int sha = arp.SenderHardwareOffset;
+            uint spa = ArpPacket.SenderProtocolAddress(_rx, EthIpOffset);
+            uint tpa = ArpPacket.TargetProtocolAddress(_rx, EthIpOffset);
+            int sha = EthIpOffset + ArpPacket.SenderHardwareAt;
             if (Wire.MacAddress.IsGroup(_rx, sha) || Wire.MacAddress.IsZero(_rx, sha) || Wire.MacAddress.Equal(_rx, sha, _mac, 0)
                 || spa == Ipv4Address.Broadcast || Ipv4Address.IsMulticast(spa))
             {
@@ -305,19 +330,19 @@ namespace NanoTcp.Iface
 
         private DropReason ProcessIpv4(int available, bool linkBroadcast, long nowMs)
         {
-            Ipv4Packet ip = new Ipv4Packet(_rx, EthIpOffset, available);
-            DropReason r = ip.Validate();
+            DropReason r = Ipv4Packet.Validate(_rx, EthIpOffset, available);
             if (r != DropReason.None)
             {
                 return r;
             }
             _counters.Ipv4In++;
-            uint src = ip.Source;
-            uint dst = ip.Destination;
-            if (src == Ipv4Address.Broadcast || Ipv4Address.IsMulticast(src) || (_address != 0 && src == _address)
+            uint src = Ipv4Packet.Source(_rx, EthIpOffset);
+            uint dst = Ipv4Packet.Destination(_rx, EthIpOffset);
+            if (!Ipv4Address.IsValidSource(src) || (_address != 0 && src == _address)
                 || (_address != 0 && Ipv4Address.IsBroadcast(src, _netmask) && (src & _netmask) == (_address & _netmask)))
             {
-                // A broadcast, multicast or our own source address (the "land" attack) is never legitimate.
+                // 0/8, loopback, multicast, broadcast (RFC 1122 3.2.1.3) or our own address (the "land"
+                // attack): never a legitimate source.
                 return DropReason.Ipv4BadSource;
             }
             bool unicast = _address != 0 && dst == _address;
@@ -329,14 +354,36 @@ namespace NanoTcp.Iface
             {
                 return DropReason.Ipv4NotForUs;
             }
-            int offset = ip.PayloadOffset;
-            int length = ip.PayloadLength;
-            switch (ip.Protocol)
+            if (Ipv4Packet.IsFragment(_rx, EthIpOffset))
+            {
+                if (_reassembly == null)
+                {
+                    return DropReason.Ipv4Fragment;
+                }
+                bool complete;
+                r = _reassembly.Add(_rx, EthIpOffset, nowMs, out complete);
+                if (r != DropReason.None || !complete)
+                {
+                    return r;
+                }
+                // The whole datagram, rebuilt: processed from the reassembly buffer like any other.
+                _counters.Ipv4Reassembled++;
+                return ProcessDatagram(_reassembly.Buffer, 0, src, dst, unicast, nowMs);
+            }
+            return ProcessDatagram(_rx, EthIpOffset, src, dst, unicast, nowMs);
+        }
+
+        /// <summary>A complete datagram at b[ip] (one frame, or rebuilt from fragments) to its protocol.</summary>
+        private DropReason ProcessDatagram(byte[] b, int ip, uint src, uint dst, bool unicast, long nowMs)
+        {
+            int offset = Ipv4Packet.PayloadOffset(b, ip);
+            int length = Ipv4Packet.PayloadLength(b, ip);
+            switch (Ipv4Packet.Protocol(b, ip))
             {
                 case IpProtocol.Icmp:
-                    return ProcessIcmp(src, unicast, offset, length, nowMs);
+                    return ProcessIcmp(b, src, unicast, offset, length, nowMs);
                 case IpProtocol.Udp:
-                    return ProcessUdp(src, dst, unicast, offset, length, nowMs);
+                    return ProcessUdp(b, ip, src, dst, unicast, offset, length, nowMs);
                 case IpProtocol.Tcp:
                     _counters.TcpIn++;
                     if (!unicast)
@@ -347,22 +394,24 @@ namespace NanoTcp.Iface
                     {
                         return DropReason.TcpNoStack;
                     }
-                    return _transport.Input(src, dst, _rx, offset, length, nowMs);
+                    return _transport.Input(src, dst, b, offset, length, nowMs);
                 default:
                     return DropReason.Ipv4ProtocolUnknown;
             }
         }
 
-        private DropReason ProcessIcmp(uint src, bool unicast, int offset, int length, long nowMs)
+        private DropReason ProcessIcmp(byte[] b, uint src, bool unicast, int offset, int length, long nowMs)
         {
-            IcmpPacket icmp = new IcmpPacket(_rx, offset, length);
-            DropReason r = icmp.Validate();
+            DropReason r = IcmpPacket.Validate(b, offset, length);
             if (r != DropReason.None)
             {
                 return r;
             }
-            int type = icmp.Type;
-            TraceIcmp(false, src, _address, type, icmp.EchoSequence, icmp.PayloadLength, nowMs);
+            int type = IcmpPacket.Type(b, offset);
+            int payload = length - IcmpPacket.HeaderLength;
+            int echoId = IcmpPacket.EchoIdentifier(b, offset);
+            int echoSeq = IcmpPacket.EchoSequence(b, offset);
+            TraceIcmp(false, src, _address, type, echoSeq, payload, nowMs);
             if (type == IcmpPacket.TypeEchoRequest)
             {
                 _counters.IcmpEchoRequestsIn++;
@@ -371,12 +420,20 @@ namespace NanoTcp.Iface
                     // Like Linux (icmp_echo_ignore_broadcasts): no smurf amplifier.
                     return DropReason.IcmpTypeIgnored;
                 }
-                int payload = icmp.PayloadLength;
-                Array.Copy(_rx, icmp.PayloadOffset, _tx, TransportAt + IcmpPacket.HeaderLength, payload);
-                IcmpPacket.WriteHeaderAndChecksum(_tx, TransportAt, IcmpPacket.TypeEchoReply, 0, icmp.EchoIdentifier, icmp.EchoSequence, payload);
                 _counters.IcmpEchoRepliesOut++;
-                TraceIcmp(true, _address, src, IcmpPacket.TypeEchoReply, icmp.EchoSequence, payload, nowMs);
-                SendIpv4(src, IpProtocol.Icmp, IcmpPacket.HeaderLength + payload, nowMs);
+                TraceIcmp(true, _address, src, IcmpPacket.TypeEchoReply, echoSeq, payload, nowMs);
+                if (length <= MaxTransportLength)
+                {
+                    Array.Copy(b, offset + IcmpPacket.HeaderLength, _tx, TransportAt + IcmpPacket.HeaderLength, payload);
+                    IcmpPacket.WriteHeaderAndChecksum(_tx, TransportAt, IcmpPacket.TypeEchoReply, 0, echoId, echoSeq, payload);
+                    SendIpv4(src, IpProtocol.Icmp, length, nowMs);
+                }
+                else
+                {
+                    // A reassembled request: the reply is built where the request lies and leaves in fragments.
+                    IcmpPacket.WriteHeaderAndChecksum(b, offset, IcmpPacket.TypeEchoReply, 0, echoId, echoSeq, payload);
+                    SendFragmented(src, IpProtocol.Icmp, b, offset, length, nowMs);
+                }
                 return DropReason.None;
             }
             if (type == IcmpPacket.TypeEchoReply)
@@ -384,44 +441,57 @@ namespace NanoTcp.Iface
                 _counters.IcmpEchoRepliesIn++;
                 if (_pingListener != null)
                 {
-                    _pingListener.OnEchoReply(src, icmp.EchoIdentifier, icmp.EchoSequence, icmp.PayloadLength, nowMs);
+                    _pingListener.OnEchoReply(src, echoId, echoSeq, payload, nowMs);
                 }
                 return DropReason.None;
             }
-            if (type == IcmpPacket.TypeDestinationUnreachable)
+            if (type == IcmpPacket.TypeDestinationUnreachable || type == IcmpPacket.TypeTimeExceeded)
             {
-                _counters.IcmpUnreachableIn++;
+                if (type == IcmpPacket.TypeDestinationUnreachable)
+                {
+                    _counters.IcmpUnreachableIn++;
+                }
+                // The error quotes one of our datagrams: hand it to the transport it belongs to (RFC 1122 3.2.2.1).
+                int quoted = offset + IcmpPacket.HeaderLength;
+                if (payload >= Ipv4Packet.HeaderLength + 8 && _transport != null
+                    && Ipv4Packet.Protocol(b, quoted) == _transport.Protocol && Ipv4Packet.Source(b, quoted) == _address)
+                {
+                    int mtu = type == IcmpPacket.TypeDestinationUnreachable ? echoSeq : 0; // RFC 1191: next-hop MTU in the low word
+                    _transport.IcmpError(type, IcmpPacket.Code(b, offset), mtu, b, quoted, payload, nowMs);
+                }
                 return DropReason.None;
             }
             return DropReason.IcmpTypeIgnored;
         }
 
-        private DropReason ProcessUdp(uint src, uint dst, bool unicast, int offset, int length, long nowMs)
+        private DropReason ProcessUdp(byte[] b, int ip, uint src, uint dst, bool unicast, int offset, int length, long nowMs)
         {
-            UdpDatagram udp = new UdpDatagram(_rx, offset, length);
-            DropReason r = udp.Validate(src, dst);
+            DropReason r = UdpDatagram.Validate(b, offset, length, src, dst);
             if (r != DropReason.None)
             {
                 return r;
             }
             _counters.UdpIn++;
-            int port = udp.DestinationPort;
-            TraceUdp(false, src, udp.SourcePort, dst, port, udp.PayloadLength, nowMs);
+            int port = UdpDatagram.DestinationPort(b, offset);
+            int srcPort = UdpDatagram.SourcePort(b, offset);
+            int payloadOffset = offset + UdpDatagram.HeaderLength;
+            int payload = UdpDatagram.PayloadLength(b, offset);
+            TraceUdp(false, src, srcPort, dst, port, payload, nowMs);
             if (port == DhcpClient.ClientPort && _dhcp != null)
             {
                 _counters.DhcpIn++;
-                return _dhcp.Input(_rx, udp.PayloadOffset, udp.PayloadLength, nowMs);
+                return _dhcp.Input(b, payloadOffset, payload, nowMs);
             }
             UdpSocket socket = FindUdp(port);
             if (socket == null)
             {
                 if (unicast)
                 {
-                    SendPortUnreachable(src, nowMs);
+                    SendPortUnreachable(src, b, ip, nowMs);
                 }
                 return DropReason.UdpPortClosed;
             }
-            if (!socket.Deliver(src, udp.SourcePort, _rx, udp.PayloadOffset, udp.PayloadLength))
+            if (!socket.Deliver(src, srcPort, b, payloadOffset, payload))
             {
                 return DropReason.UdpQueueFull;
             }
@@ -440,8 +510,8 @@ namespace NanoTcp.Iface
             return null;
         }
 
-        /// <summary>ICMP port unreachable quoting the offending IPv4 header + 8 bytes (RFC 792), rate-limited.</summary>
-        private void SendPortUnreachable(uint destination, long nowMs)
+        /// <summary>ICMP port unreachable quoting the offending IPv4 header (at b[ip]) + 8 bytes (RFC 792), rate-limited.</summary>
+        private void SendPortUnreachable(uint destination, byte[] b, int ip, long nowMs)
         {
             if (nowMs - _icmpWindowStart >= 1000)
             {
@@ -453,13 +523,13 @@ namespace NanoTcp.Iface
                 return;
             }
             _icmpErrorsInWindow++;
-            Ipv4Packet ip = new Ipv4Packet(_rx, EthIpOffset, 0);
-            int quote = ip.HeaderLengthBytes + 8;
-            if (quote > ip.TotalLength)
+            int quote = Ipv4Packet.HeaderBytes(b, ip) + 8;
+            int total = Ipv4Packet.TotalLength(b, ip);
+            if (quote > total)
             {
-                quote = ip.TotalLength;
+                quote = total;
             }
-            Array.Copy(_rx, EthIpOffset, _tx, TransportAt + IcmpPacket.HeaderLength, quote);
+            Array.Copy(b, ip, _tx, TransportAt + IcmpPacket.HeaderLength, quote);
             IcmpPacket.WriteHeaderAndChecksum(_tx, TransportAt, IcmpPacket.TypeDestinationUnreachable, IcmpPacket.CodePortUnreachable, 0, 0, quote);
             _counters.IcmpUnreachableOut++;
             TraceIcmp(true, _address, destination, IcmpPacket.TypeDestinationUnreachable, 0, quote, nowMs);
@@ -497,7 +567,39 @@ namespace NanoTcp.Iface
             _ipId = (_ipId + 1) & 0xFFFF;
             Ipv4Packet.WriteHeader(_tx, EthIpOffset, _address, destination, protocol, transportLength, _ipId, _config.Ttl);
             _counters.Ipv4Out++;
-            int frameLength = TransportAt + transportLength;
+            return SendFrameTo(destination, TransportAt + transportLength, nowMs);
+        }
+
+        /// <summary>
+        /// Sends a datagram longer than one frame (a reassembled echo request's reply) as fragments
+        /// (RFC 791 §3.2): payload at b[offset, +length), DF clear, MF on all but the last, pieces a
+        /// multiple of 8 bytes. An unresolved next hop loses all but the last fragment (one pending
+        /// frame per ARP entry): the sender asks again.
+        /// </summary>
+        private DropReason SendFragmented(uint destination, int protocol, byte[] b, int offset, int length, long nowMs)
+        {
+            int piece = MaxTransportLength & ~7;
+            _ipId = (_ipId + 1) & 0xFFFF;
+            _counters.Ipv4Out++;
+            DropReason result = DropReason.None;
+            for (int done = 0; done < length; done += piece)
+            {
+                int n = length - done < piece ? length - done : piece;
+                Array.Copy(b, offset + done, _tx, TransportAt, n);
+                Ipv4Packet.WriteFragmentHeader(_tx, EthIpOffset, _address, destination, protocol, n, _ipId, _config.Ttl, done, done + n < length);
+                _counters.Ipv4FragmentsOut++;
+                DropReason r = SendFrameTo(destination, TransportAt + n, nowMs);
+                if (r != DropReason.None)
+                {
+                    result = r;
+                }
+            }
+            return result;
+        }
+
+        /// <summary>The IPv4 packet in _tx (frame length <paramref name="frameLength"/>): Ethernet header by route and ARP, then out.</summary>
+        private DropReason SendFrameTo(uint destination, int frameLength, long nowMs)
+        {
             if (destination == Ipv4Address.Broadcast
                 || (_address != 0 && Ipv4Address.IsBroadcast(destination, _netmask) && (destination & _netmask) == (_address & _netmask)))
             {
@@ -567,22 +669,20 @@ namespace NanoTcp.Iface
 
         private void SendArpReply(int requesterMacOffset, uint requesterIp, long nowMs)
         {
-            // Build in place: the ARP payload is written at 14, the Ethernet header copies the requester's MAC.
-            EthernetFrame.WriteHeader(_tx, 0, _rx, requesterMacOffset, _mac, EtherType.Arp);
-            ArpPacket.Write(_tx, EthIpOffset, ArpPacket.OpReply, _mac, 0, _address, _rx, requesterMacOffset, requesterIp);
+            EthernetFrame.WriteHeader(_arpTx, 0, _rx, requesterMacOffset, _mac, EtherType.Arp);
+            ArpPacket.Write(_arpTx, EthIpOffset, ArpPacket.OpReply, _mac, 0, _address, _rx, requesterMacOffset, requesterIp);
             _counters.ArpRepliesOut++;
             TraceArp(ArpTrace.ReplyOut, _address, requesterIp, nowMs);
-            TransmitFrame(_tx, 0, EthIpOffset + ArpPacket.Length, requesterIp, nowMs);
+            TransmitFrame(_arpTx, 0, EthIpOffset + ArpPacket.Length, requesterIp, nowMs);
         }
 
         private void SendArp(int op, byte[] dstMac, int dstMacOffset, uint targetIp, byte[] targetMac, uint senderIp, long nowMs)
         {
-            // Overwrites _tx: a packet waiting for this resolution was already copied into the ARP cache.
-            EthernetFrame.WriteHeader(_tx, 0, dstMac, dstMacOffset, _mac, EtherType.Arp);
-            ArpPacket.Write(_tx, EthIpOffset, op, _mac, 0, senderIp, targetMac, 0, targetIp);
+            EthernetFrame.WriteHeader(_arpTx, 0, dstMac, dstMacOffset, _mac, EtherType.Arp);
+            ArpPacket.Write(_arpTx, EthIpOffset, op, _mac, 0, senderIp, targetMac, 0, targetIp);
             _counters.ArpRequestsOut++;
             TraceArp(ArpTrace.RequestOut, senderIp, targetIp, nowMs);
-            TransmitFrame(_tx, 0, EthIpOffset + ArpPacket.Length, targetIp, nowMs);
+            TransmitFrame(_arpTx, 0, EthIpOffset + ArpPacket.Length, targetIp, nowMs);
         }
 
         private void FlushPending(int entry, long nowMs)

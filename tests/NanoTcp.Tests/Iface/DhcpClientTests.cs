@@ -23,15 +23,15 @@ public class DhcpClientTests
 
     private static Msg Parse(byte[] frame)
     {
-        var ip = new Ipv4Packet(frame, 14, frame.Length - 14);
+        var ip = new Ipv4View(frame, 14, frame.Length - 14);
         Assert.Equal(DropReason.None, ip.Validate());
-        var udp = new UdpDatagram(frame, ip.PayloadOffset, ip.PayloadLength);
+        var udp = new UdpView(frame, ip.PayloadOffset, ip.PayloadLength);
         Assert.Equal(DropReason.None, udp.Validate(ip.Source, ip.Destination));
         Assert.Equal(68, udp.SourcePort);
         Assert.Equal(67, udp.DestinationPort);
         int o = udp.PayloadOffset;
-        var m = new DhcpMessage(frame, o, udp.PayloadLength);
-        Assert.Equal(DropReason.None, m.ParseOptions());
+        var m = new DhcpMessage();
+        Assert.Equal(DropReason.None, m.Parse(frame, o, udp.PayloadLength));
         uint requested = 0;
         for (int i = o + 240; i < o + udp.PayloadLength && frame[i] != 255;)
         {
@@ -103,12 +103,20 @@ public class DhcpClientTests
     {
         var h = NewClient(c => c.DhcpFallbackAfterAttempts = 0);
         var times = new List<long>();
-        for (long t = 0; t <= 200_000; t += 500)
+        for (long t = 0; t <= 200_000; t += 100)
         {
             h.Now = t;
             if (h.Exchange().Count > 0) times.Add(t);
         }
-        Assert.Equal(new long[] { 0, 4000, 12000, 28000, 60000, 124000, 188000 }, times.ToArray());
+        // 4, 8, 16, 32, 64, 64 s apart, each randomised by up to ±1 s (RFC 2131 §4.1).
+        long[] nominal = { 4000, 8000, 16000, 32000, 64000, 64000 };
+        Assert.Equal(0, times[0]);
+        Assert.Equal(nominal.Length, times.Count - 1);
+        for (int i = 0; i < nominal.Length; i++)
+        {
+            Assert.InRange(times[i + 1] - times[i], nominal[i] - 1000, nominal[i] + 1100);
+        }
+        Assert.True(times.Zip(times.Skip(1), (a, b) => b - a).Zip(nominal, (d, n) => d != n).Any(x => x), "randomised");
     }
 
     [Fact]
