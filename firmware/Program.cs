@@ -122,8 +122,11 @@ namespace NanoTcp.Firmware
             config.Leds = board.Leds;
             config.TraceLevel = TraceLevel.States;
 
-            // DHCP, with a static fallback after DhcpFallbackAfterAttempts unanswered DISCOVERs.
+            // DHCP; after two unanswered DISCOVERs (about 12 s) a link-local 169.254/16 address
+            // (RFC 3927), as a PC on a direct cable takes one. For the static fallback below instead,
+            // set LinkLocalAfterAttempts to 0.
             config.Interface.UseDhcp = true;
+            config.Interface.LinkLocalAfterAttempts = 2;
             config.Interface.Address = Ipv4Address.Make(192, 168, 1, 50);
             config.Interface.Netmask = Ipv4Address.Make(255, 255, 255, 0);
             config.Interface.Gateway = Ipv4Address.Make(192, 168, 1, 1);

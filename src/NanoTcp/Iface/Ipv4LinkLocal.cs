@@ -47,12 +47,23 @@ namespace NanoTcp.Iface
         internal Ipv4LinkLocal(NetInterface iface, byte[] mac)
         {
             _iface = iface;
+            _rand = new Rand(Seed(mac));
+        }
+
+        /// <summary>The address a board with this MAC tries first (it is the same at every boot).</summary>
+        public static uint FirstAddress(byte[] mac)
+        {
+            return FirstUsable + new Rand(Seed(mac)).NextUInt() % Usable;
+        }
+
+        private static uint Seed(byte[] mac)
+        {
             uint seed = 0x4C4C3339u;
             for (int i = 0; i < 6; i++)
             {
                 seed = seed * 31 + mac[i];
             }
-            _rand = new Rand(seed);
+            return seed;
         }
 
         public LinkLocalState State { get { return _state; } }

@@ -26,6 +26,7 @@ public static class HostTools
         new("nmap", "nmap", () => OnPath("nmap")),
         new("nft", "nftables", () => OnPath("nft")),
         new("dnsmasq", "dnsmasq-base", () => OnPath("dnsmasq")),
+        new("curl", "curl", () => OnPath("curl")),
     }.ToDictionary(t => t.Name);
 
     private static readonly Dictionary<string, bool> Known = new();

@@ -44,6 +44,7 @@ public class LinkLocalTests
         var probes = arps.Where(a => a.Sender == 0).ToList();
         Assert.Equal(3, probes.Count);
         uint candidate = probes[0].Target;
+        Assert.Equal(Ipv4LinkLocal.FirstAddress(h.StackMac), candidate);
         Assert.True(Ipv4LinkLocal.IsLinkLocal(candidate));
         Assert.InRange(candidate, Ipv4Address.Make(169, 254, 1, 0), Ipv4Address.Make(169, 254, 254, 255));
         Assert.All(probes, p => Assert.Equal(candidate, p.Target));
