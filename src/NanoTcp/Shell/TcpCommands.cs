@@ -348,6 +348,12 @@ namespace NanoTcp.Shell
             {
                 Say(h, connected ? " reset by the peer" : " reset");
             }
+            else if (r == TcpCloseReason.Unreachable)
+            {
+                Say(h, (_tcp.GetConnection(h).LastIcmpError & 0xFF) == TcpStack.IcmpCodePortUnreachable
+                    ? " unreachable (ICMP port unreachable: a firewall rejects it, or nothing listens)"
+                    : " unreachable (ICMP protocol unreachable)");
+            }
             else
             {
                 TextLine o = _console.Out;

@@ -14,7 +14,7 @@ import threading
 import time
 
 BOARD = "192.168.77.2"
-HOST = "192.168.77.1"
+HOST = os.environ.get("NANOTCP_PEER_HOST", "192.168.77.1")  # a test may bind a server elsewhere
 
 
 def pattern(start, n):
