@@ -30,12 +30,32 @@ public static class Program
         return root;
     }
 
+    private static int RunLab(string[] args, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            return LabCommandLine.Run(args, output, error);
+        }
+        catch (CliError e)
+        {
+            error.WriteLine($"nanotcp lab: {e.Message}");
+            return 2;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"nanotcp lab: {OutputFile.Reason(e)}");
+            return 2;
+        }
+    }
+
     /// <summary>Runs a command line; what a run prints goes to <paramref name="output"/>, errors to <paramref name="error"/>.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         if (args.Length == 0) args = new[] { "demo" };
         // "nanotcp help" and "nanotcp help monitor" read as --help.
         if (args[0] == "help") args = args.Length > 1 ? new[] { args[1], "--help" } : new[] { "--help" };
+        // The lab reads its own options, its help included (Lab/LabOptions).
+        if (args[0] == "lab") return RunLab(args[1..], output, error);
 
         ParseResult result = CreateCommandLine().Parse(args);
         if (result.Action is ParseErrorAction)

@@ -7,7 +7,7 @@ namespace NanoTcp.Scenarios
 
     public sealed class FastRecoveryInflation : Scenario
     {
-        public FastRecoveryInflation() : base("fast-recovery-inflation", "8 segments in flight, the first lost: limited transmit, fast retransmit with ssthresh = FlightSize/2 and cwnd = ssthresh + 3·MSS, one MSS more per further duplicate ACK until new data goes, deflation on the full ACK (RFC 5681 §3.2, RFC 6582)") { }
+        public FastRecoveryInflation() : base("fast-recovery-inflation", "8 segments in flight, the first lost: limited transmit, fast retransmit with ssthresh = FlightSize/2 and cwnd = ssthresh + 3·MSS, one MSS more per further duplicate ACK until new data goes, deflation to ssthresh on the full ACK (RFC 5681 §3.2, RFC 6582)") { }
 
         public override void Run()
         {
@@ -72,7 +72,7 @@ namespace NanoTcp.Scenarios
             uint recover = una + 10 * mss;
             p.Send(TcpFlags.Ack, p.PeerNxt, recover, 65535);
             Check.True(!c.InFastRecovery, "recovery over");
-            Check.Equal(2 * mss, c.CongestionWindow, "deflated: min(ssthresh, max(FlightSize, MSS) + MSS)");
+            Check.Equal(4 * mss, c.CongestionWindow, "deflated to ssthresh (no burst beyond four segments past what is in flight)");
             Check.Equal(0, c.Retransmits - 1, "one retransmission in all");
         }
     }

@@ -99,34 +99,44 @@ namespace NanoTcp.Scenarios
 
     public sealed class OutOfOrderReassembly : Scenario
     {
-        public OutOfOrderReassembly() : base("out-of-order", "a segment after a hole is kept and duplicate-ACKed; the hole's segment makes both readable in order") { }
+        public OutOfOrderReassembly() : base("out-of-order", "segments after holes are kept, up to OutOfOrderRanges separate ranges, and duplicate-ACKed; one range too many is dropped; filling the holes makes everything readable in order") { }
 
         public override void Run()
         {
-            ScriptedPeer p = new ScriptedPeer(null);
+            TcpConfig cfg = ScriptedPeer.DefaultConfig();
+            cfg.OutOfOrderRanges = 2;
+            ScriptedPeer p = new ScriptedPeer(cfg);
             int h = p.OpenPassive(80, 8192);
-            byte[] data = ScriptedPeer.Bytes(900, 0);
+            byte[] data = ScriptedPeer.Bytes(1500, 0);
             uint s0 = p.PeerNxt;
+            // [300, 600) after a hole
             p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack, s0 + 300, p.StackNxt, 8192, data, 300, 300, 0, null);
             SentSegment dup = p.Expect(TcpFlags.Ack, p.StackNxt, s0);
             Check.Equal(2048, dup.Window, "out-of-order bytes do not shrink the window");
-            // another piece adjacent to the range extends it
+            // [600, 900) is adjacent: the same range grows
             p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack, s0 + 600, p.StackNxt, 8192, data, 600, 300, 0, null);
             p.Expect(TcpFlags.Ack, p.StackNxt, s0);
-            // a disjoint second range is dropped (one range per connection)
-            DropReason r = p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack, s0 + 1200, p.StackNxt, 8192, data, 0, 100, 0, null);
-            Check.Equal((int)DropReason.TcpOutOfOrderDropped, (int)r, "second range dropped");
+            // [1200, 1500): a second, separate range
+            p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack, s0 + 1200, p.StackNxt, 8192, data, 1200, 300, 0, null);
+            p.Expect(TcpFlags.Ack, p.StackNxt, s0);
+            // [1000, 1100) would be a third: dropped (two ranges configured), still duplicate-ACKed
+            DropReason r = p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack, s0 + 1000, p.StackNxt, 8192, data, 1000, 100, 0, null);
+            Check.Equal((int)DropReason.TcpOutOfOrderDropped, (int)r, "a third range dropped");
             p.Expect(TcpFlags.Ack, p.StackNxt, s0);
             byte[] buf = new byte[2000];
-            Check.Equal(0, p.Stack.Receive(h, buf, 0, 2000), "nothing readable before the hole is filled");
+            Check.Equal(0, p.Stack.Receive(h, buf, 0, 2000), "nothing readable before the first hole is filled");
+            // [0, 300) fills the first hole: everything up to 900 is readable at once
             p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack, s0, p.StackNxt, 8192, data, 0, 300, 0, null);
             p.Expect(TcpFlags.Ack, p.StackNxt, s0 + 900);
-            Check.Equal(900, p.Stack.Receive(h, buf, 0, 2000), "all 900 bytes");
-            for (int i = 0; i < 900; i++)
+            // [900, 1200) closes the second hole
+            p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Ack, s0 + 900, p.StackNxt, 8192, data, 900, 300, 0, null);
+            p.Expect(TcpFlags.Ack, p.StackNxt, s0 + 1500);
+            Check.Equal(1500, p.Stack.Receive(h, buf, 0, 2000), "all 1500 bytes");
+            for (int i = 0; i < 1500; i++)
             {
                 if (buf[i] != data[i]) Check.Fail("byte " + i.ToString() + " out of order");
             }
-            Check.True(p.Stack.GetConnection(h).OutOfOrderSegments >= 2, "counted");
+            Check.True(p.Stack.GetConnection(h).OutOfOrderSegments >= 4, "counted");
         }
     }
 

@@ -138,6 +138,12 @@ public static class LadderBuilder
         public bool Emitted;
         public bool Matched;
         public bool Lost;
+        /// <summary>A later copy of this send that arrived too (the network duplicated it).</summary>
+        public List<Pending>? Copies;
+        public Pending? Original;
+        /// <summary>A receipt the sender's trace does not show leaving (an injected or very old segment).</summary>
+        public bool Unmatched;
+        public LadderArrow? Drawn;
     }
 
     private static LadderDiagram Build(List<ParsedTraceLine> a, string nameA, List<ParsedTraceLine> b, string nameB, bool twoSides, LadderOptions o)
@@ -163,7 +169,7 @@ public static class LadderBuilder
         // Merge the two timelines: by time, but never draw a receipt's consequences before the send.
         var order = new List<Ev>();
         int i = 0, j = 0;
-        bool Blocked(Ev e) => e.Kind == EvKind.Receive && e.Arrow!.Matched && !e.Arrow.Emitted;
+        bool Blocked(Ev e) => e.Kind == EvKind.Receive && e.Arrow!.Matched && !(e.Arrow.Original ?? e.Arrow).Emitted;
         while (i < evA.Count || j < evB.Count)
         {
             Ev? x = i < evA.Count ? evA[i] : null, y = j < evB.Count ? evB[j] : null;
@@ -179,49 +185,127 @@ public static class LadderBuilder
             order.Add(e);
         }
 
-        // Relative numbers: each side's ISN is the sequence number of its SYN (else its first).
-        var pendings = order.Where(e => e.Arrow != null).Select(e => e.Arrow!).Distinct().ToList();
-        uint? IsnOf(LadderSide s) =>
-            pendings.FirstOrDefault(p => p.From == s && (p.Seg.Flags & 0x02) != 0)?.Seg.Seq
-            ?? pendings.FirstOrDefault(p => p.From == s)?.Seg.Seq;
-        uint? isnL = IsnOf(LadderSide.Left), isnR = IsnOf(LadderSide.Right);
+        // Relative numbers: each side's ISN is the sequence number of its latest SYN (a new SYN
+        // with another number starts a new incarnation of the connection), else its first segment's.
+        uint? IsnOf(LadderSide side) =>
+            order.FirstOrDefault(e => e.Arrow?.From == side && (e.Arrow.Seg.Flags & 0x02) != 0)?.Arrow!.Seg.Seq
+            ?? order.FirstOrDefault(e => e.Arrow?.From == side)?.Arrow!.Seg.Seq;
+        uint? firstIsnL = IsnOf(LadderSide.Left), firstIsnR = IsnOf(LadderSide.Right);
+        uint? isnL = firstIsnL, isnR = firstIsnR;
+        var incarnation = new Dictionary<LadderArrow, (uint? Own, uint? Peer)>();
 
         var items = new List<LadderItem>();
-        var drawn = new HashSet<Pending>();
-        foreach (var e in order)
+        LadderArrow Draw(Pending p)
         {
-            if (e.Arrow != null)
+            if (p.Drawn != null) return p.Drawn;
+            if ((p.Seg.Flags & 0x02) != 0)
             {
-                var p = e.Arrow;
-                if (!drawn.Add(p)) continue;
-                uint own = (p.From == LadderSide.Left ? isnL : isnR) ?? p.Seg.Seq;
-                uint? peer = p.From == LadderSide.Left ? isnR : isnL;
-                items.Add(new LadderArrow(p.SentMs, p.From)
-                {
-                    ReceivedMs = p.ReceivedMs,
-                    Lost = p.Lost,
-                    Flags = p.Seg.Flags,
-                    Seq = p.Seg.Seq,
-                    Ack = p.Seg.Ack,
-                    RelativeSeq = unchecked(p.Seg.Seq - own),
-                    RelativeAck = p.Seg.Ack is uint ack ? unchecked(ack - (peer ?? ack)) : null,
-                    Window = p.Seg.Window,
-                    Length = p.Seg.Length,
-                    Mss = p.Seg.Mss,
-                });
+                if (p.From == LadderSide.Left) isnL = p.Seg.Seq; else isnR = p.Seg.Seq;
             }
-            else if (e.Item != null)
+            uint own = (p.From == LadderSide.Left ? isnL : isnR) ?? p.Seg.Seq;
+            uint? peer = p.From == LadderSide.Left ? isnR : isnL;
+            var arrow = new LadderArrow(p.SentMs, p.From)
             {
-                items.Add(e.Item);
-            }
+                ReceivedMs = p.ReceivedMs,
+                Lost = p.Lost,
+                Duplicate = p.Original != null,
+                Unsent = p.Unmatched,
+                Flags = p.Seg.Flags,
+                Seq = p.Seg.Seq,
+                Ack = p.Seg.Ack,
+                RelativeSeq = unchecked(p.Seg.Seq - own),
+                RelativeAck = p.Seg.Ack is uint ack ? unchecked(ack - (peer ?? ack)) : null,
+                Window = p.Seg.Window,
+                Length = p.Seg.Length,
+                Mss = p.Seg.Mss,
+            };
+            incarnation[arrow] = (own, peer);
+            p.Drawn = arrow;
+            items.Add(arrow);
+            return arrow;
         }
 
-        var left = new LadderParty(nameA, endpointA) { Isn = isnL, InitialState = items.OfType<LadderStateChange>().FirstOrDefault(s => s.Side == LadderSide.Left)?.From };
-        var right = new LadderParty(nameB, endpointB) { Isn = isnR, InitialState = items.OfType<LadderStateChange>().FirstOrDefault(s => s.Side == LadderSide.Right)?.From };
+        var timers = new TimerBars();
+        var receivedAt = new Dictionary<LadderArrow, int>(ReferenceEqualityComparer.Instance);
+        LadderArrival? lastArrival(LadderSide side) => items.OfType<LadderArrival>().LastOrDefault(r => r.Side == side);
+        for (int k = 0; k < order.Count; k++)
+        {
+            var e = order[k];
+            if (e.Kind == EvKind.Send)
+            {
+                var arrow = Draw(e.Arrow!);
+                foreach (var copy in e.Arrow!.Copies ?? new List<Pending>()) Draw(copy);
+                timers.Sent(arrow);
+                continue;
+            }
+            if (e.Kind == EvKind.Receive)
+            {
+                var p = e.Arrow!;
+                var arrow = Draw(p); // a receipt whose send the other trace does not show is drawn here
+                if (p.ReceivedMs != null && receivedAt.TryAdd(arrow, k))
+                    items.Add(new LadderArrival(e.Time, LadderDiagram.Other(p.From), arrow));
+                timers.Received(arrow, LadderDiagram.Other(p.From), e.Time);
+                continue;
+            }
+            if (e.Item is LadderNote { Drop: true } drop)
+            {
+                // Say what was dropped and why: the segment that just arrived on this side, and what it was answered with.
+                var arrival = lastArrival(drop.Side);
+                if (arrival != null && arrival.TimeMs == drop.TimeMs && receivedAt.TryGetValue(arrival.Arrow, out int ri))
+                {
+                    var reply = order.Skip(ri + 1).Take(k - ri - 1)
+                        .FirstOrDefault(x => x.Kind == EvKind.Send && x.Arrow!.From == drop.Side)?.Arrow!.Seg;
+                    var sender = arrival.Arrow.Side;
+                    bool oldIncarnation = incarnation.TryGetValue(arrival.Arrow, out var inc)
+                        && inc.Own != (sender == LadderSide.Left ? isnL : isnR);
+                    bool duplicate = items.OfType<LadderArrival>().Any(r => !ReferenceEquals(r, arrival) && r.Side == drop.Side
+                        && r.Arrow.Seq == arrival.Arrow.Seq && r.Arrow.Flags == arrival.Arrow.Flags && r.Arrow.Length == arrival.Arrow.Length);
+                    string handling = Handling(drop.Text["dropped: ".Length..], arrival.Arrow, reply, duplicate, oldIncarnation);
+                    arrival.Arrow.Handling = handling;
+                    items.Add(drop with { Text = handling, About = arrival.Arrow });
+                    continue;
+                }
+                items.Add(drop);
+                continue;
+            }
+            if (e.Item is LadderNote { Timer: not null } note)
+            {
+                timers.Note(note);
+                items.Add(note);
+                continue;
+            }
+            if (e.Item is LadderStateChange sc) timers.State(sc);
+            if (e.Item != null) items.Add(e.Item);
+        }
+
+        var left = new LadderParty(nameA, endpointA) { Isn = firstIsnL, InitialState = items.OfType<LadderStateChange>().FirstOrDefault(s => s.Side == LadderSide.Left)?.From };
+        var right = new LadderParty(nameB, endpointB) { Isn = firstIsnR, InitialState = items.OfType<LadderStateChange>().FirstOrDefault(s => s.Side == LadderSide.Right)?.From };
         string title = o.Title ?? (left.Endpoint.Length > 0 || right.Endpoint.Length > 0
             ? $"TCP connection between {left.Header} and {right.Header}"
             : "TCP connection (no segments found)");
-        return new LadderDiagram(title, left, right, items);
+        return new LadderDiagram(title, left, right, items, timers.Finish(items));
+    }
+
+    /// <summary>What the receiver did with a segment it dropped, in a teacher's words.</summary>
+    private static string Handling(string reason, LadderArrow a, TraceSegment? reply, bool duplicate, bool oldIncarnation)
+    {
+        string what = a.FlagNames;
+        bool answeredRst = reply != null && (reply.Flags & 0x04) != 0;
+        bool answeredAck = reply != null && !answeredRst && (reply.Flags & 0x10) != 0;
+        string subject = oldIncarnation ? $"{what} of the old connection" : duplicate ? $"duplicate {what}" : what;
+        return reason switch
+        {
+            "tcp port-closed" => answeredRst ? $"{what} for no connection: answered with RST" : $"{what} for no connection: ignored",
+            "tcp not-acceptable" => oldIncarnation
+                ? $"{subject}: below the window, {(answeredAck ? "ACKed and " : "")}discarded"
+                : answeredAck ? $"{subject}: ACKed again, discarded" : $"{subject}: outside the window, discarded",
+            "tcp challenge-ack" => $"{subject}: challenge ACK (RFC 5961), discarded",
+            "tcp rst-ignored" => $"{subject}: ignored",
+            "tcp bad-ack" => answeredRst ? $"{subject} acknowledges nothing sent: answered with RST" : $"{subject}: unacceptable ACK, discarded",
+            "tcp ooo-dropped" => $"{subject}: out of order past the kept range, discarded",
+            "tcp backlog-full" or "tcp table-full" => $"{subject}: no room ({reason[4..]}), dropped",
+            _ => $"{subject}: dropped ({reason})",
+        };
     }
 
     private static List<Ev> Events(List<ParsedTraceLine> lines, LadderSide side, LadderOptions o)
@@ -242,10 +326,10 @@ public static class LadderBuilder
                     break;
                 case TraceLineKind.TcpTimer:
                     string? text = TimerText(l.TimerName!, l.TimerValue, o);
-                    if (text != null) evs.Add(new Ev { Kind = EvKind.Note, Time = l.TimeMs, Line = l, Item = new LadderNote(l.TimeMs, side, text) });
+                    if (text != null) evs.Add(new Ev { Kind = EvKind.Note, Time = l.TimeMs, Line = l, Item = new LadderNote(l.TimeMs, side, text) { Timer = l.TimerName, TimerValue = l.TimerValue } });
                     break;
                 case TraceLineKind.Drop when o.IncludeDrops:
-                    evs.Add(new Ev { Kind = EvKind.Note, Time = l.TimeMs, Line = l, Item = new LadderNote(l.TimeMs, side, "dropped: " + l.DropReason) });
+                    evs.Add(new Ev { Kind = EvKind.Note, Time = l.TimeMs, Line = l, Item = new LadderNote(l.TimeMs, side, "dropped: " + l.DropReason) { Drop = true } });
                     break;
             }
         }
@@ -257,22 +341,33 @@ public static class LadderBuilder
     {
         var sends = sender.Where(e => e.Kind == EvKind.Send).ToList();
         var used = new HashSet<Ev>();
+        bool Same(TraceSegment t, TraceSegment s) => t.Flags == s.Flags && t.Seq == s.Seq && t.Ack == s.Ack && t.Length == s.Length
+            && t.Window == s.Window && t.Source == s.Source && t.Destination == s.Destination;
         foreach (var r in receiver.Where(e => e.Kind == EvKind.Receive))
         {
             var s = r.Arrow!.Seg;
             // The latest matching send not after the receipt: an earlier identical copy was lost.
-            Ev? best = null;
+            Ev? best = null, copyOf = null;
             foreach (var x in sends)
             {
                 if (x.Time > r.Time) break;
-                var t = x.Arrow!.Seg;
-                if (!used.Contains(x) && t.Flags == s.Flags && t.Seq == s.Seq && t.Ack == s.Ack && t.Length == s.Length
-                    && t.Window == s.Window && t.Source == s.Source && t.Destination == s.Destination)
-                    best = x;
+                if (!Same(x.Arrow!.Seg, s)) continue;
+                // Among copies sent in the same millisecond, the first sent arrives first.
+                if (!used.Contains(x)) { if (best == null || x.Time > best.Time) best = x; }
+                else copyOf = x;
+            }
+            if (best == null && copyOf != null)
+            {
+                // Sent once, arrived twice: the network duplicated it; the copy leaves with the original.
+                var copy = new Pending { From = copyOf.Arrow!.From, Seg = copyOf.Arrow.Seg, SentMs = copyOf.Arrow.SentMs, ReceivedMs = r.Time, Matched = true, Original = copyOf.Arrow };
+                (copyOf.Arrow.Copies ??= new List<Pending>()).Add(copy);
+                r.Arrow = copy;
+                continue;
             }
             if (best == null)
             {
                 r.Arrow.ReceivedMs = r.Time; // the sender's trace does not show it: drawn at its receipt
+                r.Arrow.Unmatched = true;
                 continue;
             }
             used.Add(best);
@@ -313,17 +408,103 @@ public static class LadderBuilder
 
     private static string Seconds(long ms) => ms % 1000 == 0 ? $"{ms / 1000} s" : $"{ms} ms";
 
+    /// <summary>Turns timer lines into bars along the lifelines: RTO, persist, delayed ACK, TIME-WAIT's 2MSL.</summary>
+    private sealed class TimerBars
+    {
+        private readonly List<LadderTimer> _bars = new();
+        private readonly Dictionary<LadderSide, List<LadderArrow>> _sent = new() { [LadderSide.Left] = new(), [LadderSide.Right] = new() };
+        private readonly Dictionary<LadderSide, LadderNote?> _retransmit = new() { [LadderSide.Left] = null, [LadderSide.Right] = null };
+        private readonly Dictionary<LadderSide, long?> _persistFrom = new() { [LadderSide.Left] = null, [LadderSide.Right] = null };
+        private readonly Dictionary<LadderSide, (long Start, long Value, bool Restarted)?> _timeWait = new() { [LadderSide.Left] = null, [LadderSide.Right] = null };
+
+        public void Sent(LadderArrow a)
+        {
+            if (_retransmit[a.Side] is LadderNote n)
+            {
+                // The segment the expired RTO resends: its timer ran from its last send before the expiry.
+                var previous = _sent[a.Side].LastOrDefault(x => x.TimeMs < n.TimeMs && x.Seq == a.Seq && x.Length == a.Length && (x.Flags & 0x07) == (a.Flags & 0x07));
+                long start = previous?.TimeMs ?? n.TimeMs - n.TimerValue / 2;
+                _bars.Add(new LadderTimer(start, a.Side, n.TimeMs, "retransmit", $"RTO {Duration(n.TimeMs - start)}") { Fired = true });
+                _retransmit[a.Side] = null;
+            }
+            _sent[a.Side].Add(a);
+        }
+
+        public void Received(LadderArrow a, LadderSide receiver, long time)
+        {
+            if (a.Window == 0 && !a.Has(0x04)) _persistFrom[receiver] ??= time;
+            else if (a.Window > 0) _persistFrom[receiver] = null;
+        }
+
+        public void Note(LadderNote n)
+        {
+            switch (n.Timer)
+            {
+                case "retransmit":
+                    _retransmit[n.Side] = n;
+                    break;
+                case "persist":
+                {
+                    long start = _persistFrom[n.Side] ?? n.TimeMs;
+                    _bars.Add(new LadderTimer(start, n.Side, n.TimeMs, "persist", $"persist {Duration(n.TimeMs - start)}") { Fired = true });
+                    _persistFrom[n.Side] = n.TimeMs;
+                    break;
+                }
+                case "delayed-ack":
+                    _bars.Add(new LadderTimer(n.TimeMs - n.TimerValue, n.Side, n.TimeMs, "delayed-ack", $"delayed ACK {n.TimerValue} ms") { Fired = true });
+                    break;
+                case "2msl-start":
+                    EndTimeWait(n.Side, n.TimeMs);
+                    _timeWait[n.Side] = (n.TimeMs, n.TimerValue, false);
+                    break;
+                case "2msl-restart":
+                    EndTimeWait(n.Side, n.TimeMs);
+                    _timeWait[n.Side] = (n.TimeMs, n.TimerValue, true);
+                    break;
+                case "2msl-expired":
+                    EndTimeWait(n.Side, n.TimeMs);
+                    break;
+            }
+        }
+
+        public void State(LadderStateChange s)
+        {
+            if (s.From == "TIME-WAIT") EndTimeWait(s.Side, s.TimeMs);
+        }
+
+        private void EndTimeWait(LadderSide side, long at, bool open = false)
+        {
+            if (_timeWait[side] is not { } tw) return;
+            string text = (tw.Restarted ? "2MSL restarted: " : "TIME-WAIT 2MSL = ") + Duration(tw.Value);
+            _bars.Add(new LadderTimer(tw.Start, side, at, "2msl", text) { Fired = !open && at - tw.Start >= tw.Value, Open = open });
+            _timeWait[side] = null;
+        }
+
+        public List<LadderTimer> Finish(List<LadderItem> items)
+        {
+            foreach (var side in new[] { LadderSide.Left, LadderSide.Right })
+                if (_timeWait[side] is { } tw) EndTimeWait(side, tw.Start + tw.Value, open: true);
+            return _bars.OrderBy(b => b.TimeMs).ToList();
+        }
+
+        private static string Duration(long ms) => ms % 1000 == 0 && ms > 0 ? $"{ms / 1000} s" : $"{ms} ms";
+    }
+
     private static LadderDiagram Mirror(LadderDiagram d, string? title)
     {
         LadderSide F(LadderSide s) => LadderDiagram.Other(s);
+        var arrows = new Dictionary<LadderArrow, LadderArrow>(ReferenceEqualityComparer.Instance);
+        LadderArrow A(LadderArrow x) => arrows.TryGetValue(x, out var m) ? m : arrows[x] = x with { Side = F(x.Side) };
         var items = d.Items.Select(it => it switch
         {
-            LadderArrow x => (LadderItem)(x with { Side = F(x.Side) }),
+            LadderArrow x => A(x),
+            LadderArrival x => x with { Side = F(x.Side), Arrow = A(x.Arrow) },
             LadderStateChange x => x with { Side = F(x.Side) },
-            LadderNote x => x with { Side = F(x.Side) },
+            LadderNote x => x with { Side = F(x.Side), About = x.About == null ? null : A(x.About) },
             _ => it,
         }).ToList();
+        var timers = d.Timers.Select(t => t with { Side = F(t.Side) }).ToList();
         string t = title ?? $"TCP connection between {d.Right.Header} and {d.Left.Header}";
-        return new LadderDiagram(t, d.Right, d.Left, items);
+        return new LadderDiagram(t, d.Right, d.Left, items, timers);
     }
 }

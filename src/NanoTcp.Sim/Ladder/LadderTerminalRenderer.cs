@@ -76,6 +76,9 @@ public static class LadderTerminalRenderer
         if (d.Right.InitialState != null) Put(top, rx + 2, d.Right.InitialState);
         Emit(top);
 
+        // Segments that cross another one, or arrive long after they left (a copy), are drawn in two halves.
+        var split = new HashSet<LadderArrow>(d.Crossings().SelectMany(c => new[] { c.A, c.B }), ReferenceEqualityComparer.Instance);
+        foreach (var a in d.Arrows.Where(a => a.Duplicate || a.Unsent)) split.Add(a);
         long? previous = null;
         foreach (var item in d.Items)
         {
@@ -89,6 +92,35 @@ public static class LadderTerminalRenderer
             previous = item.TimeMs;
             switch (item)
             {
+                case LadderArrow a when split.Contains(a):
+                {
+                    // In flight while something else happens: half an arrow now, the other half where it arrives.
+                    var label = Row();
+                    Centre(label, lx + 2, rx - 2, a.Label + (a.Duplicate ? " (copy)" : "") + " ...");
+                    Emit(label);
+                    var r = Row();
+                    Put(r, 0, Time(a.TimeMs));
+                    bool toRight = a.Side == LadderSide.Left;
+                    int half = inner / 2;
+                    for (int i = 0; i < half; i++) r[toRight ? lx + 1 + i : rx - 1 - i] = i < half - 6 ? g.Line : (i % 2 == 0 ? g.Line : ' ');
+                    if (toRight) r[lx] = g.TeeRight; else r[rx] = g.TeeLeft;
+                    Emit(r);
+                    break;
+                }
+                case LadderArrival arrival when split.Contains(arrival.Arrow):
+                {
+                    var a = arrival.Arrow;
+                    var r = Row();
+                    Put(r, 0, Time(arrival.TimeMs));
+                    bool toRight = a.Side == LadderSide.Left;
+                    int half = inner / 2;
+                    for (int i = 0; i < inner - half; i++) r[toRight ? rx - 1 - i : lx + 1 + i] = i < inner - half - 6 ? g.Line : (i % 2 == 0 ? g.Line : ' ');
+                    if (toRight) r[rx - 1] = g.Right; else r[lx + 1] = g.Left;
+                    string what = "... " + a.FlagNames + " arrives";
+                    Put(r, toRight ? lx + 2 : rx - 2 - what.Length, what);
+                    Emit(r);
+                    break;
+                }
                 case LadderArrow a:
                 {
                     var label = Row();
@@ -135,13 +167,17 @@ public static class LadderTerminalRenderer
                 }
                 case LadderNote n:
                 {
-                    var r = Row();
-                    Put(r, 0, Time(n.TimeMs));
-                    string text = "(" + n.Text + ")";
-                    if (text.Length > inner - 2) text = text[..(inner - 2)];
-                    if (n.Side == LadderSide.Left) Put(r, lx + 2, text);
-                    else Put(r, rx - 1 - text.Length, text);
-                    Emit(r);
+                    // Long notes (what a receiver did with a segment) wrap rather than lose their end.
+                    var lines = LadderSvgRenderer.Wrap("(" + n.Text + ")", inner - 3);
+                    for (int i = 0; i < lines.Count; i++)
+                    {
+                        var r = Row();
+                        if (i == 0) Put(r, 0, Time(n.TimeMs));
+                        string text = lines[i].Length > inner - 2 ? lines[i][..(inner - 2)] : lines[i];
+                        if (n.Side == LadderSide.Left) Put(r, lx + 2, text);
+                        else Put(r, rx - 1 - text.Length, text);
+                        Emit(r);
+                    }
                     break;
                 }
             }

@@ -60,7 +60,7 @@ namespace NanoTcp.Shell
             {
                 _faults.DropFilter = _synAck;
                 _faults.TargetedDrops = 1;
-                c.WriteLine("next SYN-ACK will be lost: the PC retransmits its SYN after ~1 s (3 s on older stacks); watch with `trace segments`");
+                c.WriteLine("next SYN-ACK will be lost: the board retransmits its SYN-ACK when its RTO (1 s) expires, the PC its SYN on its own timer (1 s on Linux, 3 s on older stacks); whichever arrives first completes the handshake; watch with `trace segments`");
             }
             else if (what == "drop-final-ack")
             {

@@ -17,6 +17,9 @@ namespace NanoTcp.Tcp
         /// <summary>A partial ACK in fast recovery: resend the next hole at once (RFC 6582 §3.2 step 3).</summary>
         internal const int ResendHole = 2;
 
+        /// <summary>Most segments sent back to back when recovery ends (RFC 6582 §3.2 step 3).</summary>
+        private const int BurstSegments = 4;
+
         private int _cwnd;
         private int _ssthresh;
         private int _dupAcks;
@@ -91,8 +94,10 @@ namespace NanoTcp.Tcp
             {
                 if (SeqNumber.Ge(ack, _recover))
                 {
-                    // RFC 6582 §3.2 step 3, full acknowledgment: deflate, leave recovery.
-                    int limit = (flightSize > _mss ? flightSize : _mss) + _mss;
+                    // RFC 6582 §3.2 step 3, full acknowledgment: deflate to ssthresh and leave recovery
+                    // (its option 2), with the burst it may allow limited to four segments beyond what is
+                    // still in flight, as the RFC encourages.
+                    int limit = (flightSize > _mss ? flightSize : _mss) + BurstSegments * _mss;
                     _cwnd = _ssthresh < limit ? _ssthresh : limit;
                     _inRecovery = false;
                     return Nothing;

@@ -19,6 +19,7 @@ namespace NanoTcp.Tcp
         private int _sendBufferSize = 2048;
         private int _receiveBufferSize = 2048;
         private int _mss;
+        private int _outOfOrderRanges = 4;
         private int _rtoInitialMs = 1000;
         private int _rtoMinMs = 1000;
         private int _rtoMaxMs = 60000;
@@ -51,6 +52,9 @@ namespace NanoTcp.Tcp
         /// <summary>Receive ring per connection, bytes (in-order unread data plus one out-of-order range).
         /// The advertised window is its free space, at most 65535 (no window scaling).</summary>
         public int ReceiveBufferSize { get { return _receiveBufferSize; } set { Change(); _receiveBufferSize = value; } }
+        /// <summary>Separate out-of-order ranges the receiver keeps past a hole (each 8 bytes per connection);
+        /// a segment that would need one more is dropped and resent by the peer.</summary>
+        public int OutOfOrderRanges { get { return _outOfOrderRanges; } set { Change(); _outOfOrderRanges = value; } }
         /// <summary>MSS we advertise; 0 = from the device MTU (MaxTransportLength − 20, 1460 on Ethernet).</summary>
         public int Mss { get { return _mss; } set { Change(); _mss = value; } }
         /// <summary>RFC 6298 (2.1): initial RTO, 1 s.</summary>
@@ -116,6 +120,7 @@ namespace NanoTcp.Tcp
             Range(_sendBufferSize, 1, 16 * 1048576, "SendBufferSize");
             // One full segment of the smallest MSS a peer may send without the option (RFC 9293 §3.7.1).
             Range(_receiveBufferSize, 536, 16 * 1048576, "ReceiveBufferSize", "at least one 536-byte segment");
+            Range(_outOfOrderRanges, 1, 64, "OutOfOrderRanges");
             if (_mss != 0)
             {
                 Range(_mss, 64, mtuMss, "Mss", "0 (from the MTU) or 64 .. " + mtuMss.ToString() + " (one frame)");

@@ -18,7 +18,7 @@ namespace NanoTcp.Tcp
 
     /// <summary>
     /// One connection slot: the Transmission Control Block of RFC 9293 §3.3.1, its two rings and
-    /// its pieces — the RTO estimator (<see cref="RttEstimator"/>), congestion control
+    /// its pieces — the out-of-order ranges (<see cref="ReceiveAssembler"/>), the RTO estimator (<see cref="RttEstimator"/>), congestion control
     /// (<see cref="CongestionControl"/>) and one <see cref="TcpTimer"/> per timer. Allocated once by
     /// <see cref="TcpStack"/> and reused by every connection that occupies the slot; the slot number
     /// is the connection's handle and its tcp#N in traces. Fields are internal (the stack's files
@@ -96,10 +96,8 @@ namespace NanoTcp.Tcp
         /// <summary>Right edge of the window we last advertised (RCV.NXT + RCV.WND); never moved left.</summary>
         internal uint RcvAdvRight;
         internal bool FinReceived;
-        /// <summary>One out-of-order range [OooStart, OooEnd) held in Rx past the readable bytes.</summary>
-        internal bool OooValid;
-        internal uint OooStart;
-        internal uint OooEnd;
+        /// <summary>The out-of-order ranges held in Rx past the readable bytes.</summary>
+        internal readonly ReceiveAssembler Ooo;
         /// <summary>A FIN seen beyond RCV.NXT (after a hole): taken once the data before it has arrived.</summary>
         internal bool FinPending;
         internal uint FinSeq;
@@ -130,11 +128,12 @@ namespace NanoTcp.Tcp
         internal int ZeroWindowProbeCount;
         internal int KeepaliveProbeCount;
 
-        internal TcpConnection(int index, int sendBufferSize, int receiveBufferSize)
+        internal TcpConnection(int index, int sendBufferSize, int receiveBufferSize, int outOfOrderRanges)
         {
             Index = index;
             Tx = new RingBuffer(sendBufferSize);
             Rx = new RingBuffer(receiveBufferSize);
+            Ooo = new ReceiveAssembler(outOfOrderRanges);
             Listener = -1;
         }
 

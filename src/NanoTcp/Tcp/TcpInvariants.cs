@@ -35,12 +35,14 @@ namespace NanoTcp.Tcp
             if (c.GoBack && (SeqNumber.Lt(c.RtxNext, c.SndUna) || SeqNumber.Gt(c.RtxNext, c.SndNxt))) return "retransmission pointer outside [SND.UNA, SND.NXT]";
             if (c.Tx.Count < 0 || c.Tx.Count > c.Tx.Capacity) return "send ring count";
             if (c.Rx.Count < 0 || c.Rx.Count > c.Rx.Capacity) return "receive ring count";
-            if (c.OooValid)
+            uint previousEnd = c.RcvNxt;
+            for (int i = 0; i < c.Ooo.Count; i++)
             {
-                if (!SeqNumber.Gt(c.OooStart, c.RcvNxt)) return "out-of-order range not past RCV.NXT";
-                if (!SeqNumber.Gt(c.OooEnd, c.OooStart)) return "empty out-of-order range";
-                if (SeqNumber.Diff(c.OooEnd, c.RcvNxt) > c.Rx.Capacity - c.Rx.Count) return "out-of-order range beyond the ring";
+                if (!SeqNumber.Gt(c.Ooo.StartOf(i), previousEnd)) return "out-of-order ranges not past RCV.NXT, sorted and apart";
+                if (!SeqNumber.Gt(c.Ooo.EndOf(i), c.Ooo.StartOf(i))) return "empty out-of-order range";
+                previousEnd = c.Ooo.EndOf(i);
             }
+            if (!c.Ooo.IsEmpty && SeqNumber.Diff(c.Ooo.HighestEnd, c.RcvNxt) > c.Rx.Capacity - c.Rx.Count) return "out-of-order range beyond the ring";
             if (c.FinPending && !SeqNumber.Gt(c.FinSeq, c.RcvNxt)) return "pending FIN not past RCV.NXT";
             if (IsSynchronized(c.State) && c.State != TcpState.TimeWait && SeqNumber.Diff(c.RcvAdvRight, c.RcvNxt) > c.Rx.Free)
             {

@@ -4,8 +4,8 @@ using NanoTcp.Wire;
 namespace NanoTcp.Tcp
 {
     // The seventh and eighth steps of "segment arrives" (RFC 9293 §3.10.7.4): segment text into the
-    // receive ring (already trimmed to the window, TcpSegmentTrim.cs), one out-of-order range held
-    // past the readable bytes, the FIN — also one that arrives after a hole — and when to acknowledge
+    // receive ring (already trimmed to the window, TcpSegmentTrim.cs), out-of-order ranges held
+    // past the readable bytes (ReceiveAssembler), the FIN — also one that arrives after a hole — and when to acknowledge
     // (delayed ACK, RFC 9293 §3.8.6.3; at once for out-of-order data and gap filling, RFC 5681 §4.2).
     public sealed partial class TcpStack
     {
@@ -53,10 +53,10 @@ namespace NanoTcp.Tcp
             return result;
         }
 
-        /// <summary>Text at RCV.NXT: into the ring, then whatever out-of-order range it reaches.</summary>
+        /// <summary>Text at RCV.NXT: into the ring, then whatever out-of-order ranges it reaches.</summary>
         private void InOrderText(TcpConnection c, byte[] b, int offset, int length, long nowMs)
         {
-            bool hadHole = c.OooValid;
+            bool hadHole = !c.Ooo.IsEmpty;
             if (!hadHole)
             {
                 c.Rx.CompactIfEmpty();
@@ -68,17 +68,17 @@ namespace NanoTcp.Tcp
             c.Rx.Commit(length);
             c.RcvNxt += (uint)length;
             c.BytesInCount += length;
-            if (hadHole && SeqNumber.Le(c.OooStart, c.RcvNxt))
+            if (hadHole)
             {
-                // The hole is filled: the stored out-of-order range becomes readable.
-                if (SeqNumber.Gt(c.OooEnd, c.RcvNxt))
+                // Stored out-of-order ranges this reaches become readable.
+                uint next = c.Ooo.TakeFrom(c.RcvNxt);
+                int more = SeqNumber.Diff(next, c.RcvNxt);
+                if (more > 0)
                 {
-                    int more = SeqNumber.Diff(c.OooEnd, c.RcvNxt);
                     c.Rx.Commit(more);
-                    c.RcvNxt = c.OooEnd;
+                    c.RcvNxt = next;
                     c.BytesInCount += more;
                 }
-                c.OooValid = false;
             }
             c.SegmentsSinceAck++;
             if (hadHole || _delayedAckMs <= 0 || c.SegmentsSinceAck >= 2)
@@ -94,38 +94,21 @@ namespace NanoTcp.Tcp
         }
 
         /// <summary>
-        /// Text past a hole: kept when it forms or touches the one out-of-order range, else dropped
-        /// (the peer resends it). Either way acknowledged at once: the duplicate ACK drives the peer's
-        /// fast retransmit. False when dropped.
+        /// Text past a hole: kept in the ring at its place and recorded as a range, unless it would need
+        /// more ranges than the connection has (then dropped: the peer resends it). Either way
+        /// acknowledged at once: the duplicate ACK drives the peer's fast retransmit. False when dropped.
         /// </summary>
         private bool OutOfOrderText(TcpConnection c, uint seq, byte[] b, int offset, int length, int rel)
         {
             c.OutOfOrderCount++;
             c.AckNow = true;
-            uint end = seq + (uint)length;
-            if (c.OooValid && !(SeqNumber.Le(seq, c.OooEnd) && SeqNumber.Ge(end, c.OooStart)))
+            int position = c.Rx.Count + rel;
+            if (position + length > c.Rx.Capacity || !c.Ooo.Add(seq, seq + (uint)length))
             {
                 return false;
             }
-            if (!c.Rx.WriteAt(c.Rx.Count + rel, b, offset, length))
-            {
-                return false;
-            }
-            if (!c.OooValid)
-            {
-                c.OooStart = seq;
-                c.OooEnd = end;
-                c.OooValid = true;
-            }
-            else
-            {
-                c.OooStart = SeqNumber.Min(c.OooStart, seq);
-                if (SeqNumber.Gt(end, c.OooEnd))
-                {
-                    c.OooEnd = end;
-                }
-            }
-            if (c.FinPending && SeqNumber.Gt(c.OooEnd, c.FinSeq))
+            c.Rx.WriteAt(position, b, offset, length);
+            if (c.FinPending && SeqNumber.Gt(c.Ooo.HighestEnd, c.FinSeq))
             {
                 c.FinPending = false; // data beyond a FIN: that FIN was not the last word
             }

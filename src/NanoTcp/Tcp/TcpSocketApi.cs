@@ -167,7 +167,7 @@ namespace NanoTcp.Tcp
             int n = c.Rx.Read(buffer, offset, length);
             if (n > 0)
             {
-                if (!c.OooValid)
+                if (c.Ooo.IsEmpty)
                 {
                     c.Rx.CompactIfEmpty();
                 }

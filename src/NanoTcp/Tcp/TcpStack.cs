@@ -33,10 +33,12 @@ namespace NanoTcp.Tcp
     {
         // Footprint accounting in nanoFramework's terms (the larger of the two runtimes): every object
         // header and every field takes one 12-byte heap block; byte arrays are packed after a header.
-        // TcpConnection: header + 66 fields = 804; RttEstimator (header + 6) + CongestionControl (header + 7)
-        // + 6 timers (header + 2 each) = 84 + 96 + 216; two RingBuffers (header + 3 fields) = 96; two byte[] headers = 24.
-        /// <summary>Per connection, besides its ring bytes.</summary>
-        public const int ConnectionObjectBytes = 1320;
+        // TcpConnection: header + 64 fields = 780; RttEstimator (header + 6) + CongestionControl (header + 7)
+        // + 6 timers (header + 2 each) = 84 + 96 + 216; two RingBuffers (header + 3 fields) = 96; two byte[] headers = 24;
+        // ReceiveAssembler (header + 3) = 48 plus two uint arrays of OutOfOrderRanges (OutOfOrderBytesPerRange each).
+        /// <summary>Per connection, besides its ring bytes and out-of-order ranges.</summary>
+        public const int ConnectionObjectBytes = 1344;
+        public const int OutOfOrderBytesPerRange = 8;
         /// <summary>Per listener: header + 4 fields.</summary>
         public const int ListenerObjectBytes = 60;
         /// <summary>The stack object, its tables, the parsed segment, the ISN generator and the TcpConfig object.</summary>
@@ -94,7 +96,7 @@ namespace NanoTcp.Tcp
             _conns = new TcpConnection[_cfg.Connections];
             for (int i = 0; i < _conns.Length; i++)
             {
-                _conns[i] = new TcpConnection(i, _cfg.SendBufferSize, _cfg.ReceiveBufferSize);
+                _conns[i] = new TcpConnection(i, _cfg.SendBufferSize, _cfg.ReceiveBufferSize, _cfg.OutOfOrderRanges);
             }
             _listeners = new TcpListener[_cfg.Listeners];
             for (int i = 0; i < _listeners.Length; i++)
@@ -153,7 +155,8 @@ namespace NanoTcp.Tcp
                 int total = StackObjectBytes + _listeners.Length * ListenerObjectBytes;
                 for (int i = 0; i < _conns.Length; i++)
                 {
-                    total += ConnectionObjectBytes + _conns[i].Tx.Capacity + _conns[i].Rx.Capacity;
+                    total += ConnectionObjectBytes + _conns[i].Tx.Capacity + _conns[i].Rx.Capacity
+                        + 24 + OutOfOrderBytesPerRange * _conns[i].Ooo.Capacity;
                 }
                 return total;
             }
@@ -277,7 +280,7 @@ namespace NanoTcp.Tcp
             c.RcvNxt = 0;
             c.RcvAdvRight = 0;
             c.FinReceived = false;
-            c.OooValid = false;
+            c.Ooo.Clear();
             c.FinPending = false;
             c.AckNow = false;
             c.SegmentsSinceAck = 0;
@@ -330,7 +333,7 @@ namespace NanoTcp.Tcp
             c.AckNow = false;
             c.GoBack = false;
             c.Tx.Clear();
-            c.OooValid = false;
+            c.Ooo.Clear();
             c.FinPending = false;
             if (c.Owner != TcpOwner.Application)
             {

@@ -139,7 +139,7 @@ public class LadderSvgTests
         Assert.Contains("ISN=3313065679 mss=1460", svg);
         Assert.Contains("[14 bytes]", svg);
         Assert.Contains("TIME-WAIT", svg);
-        Assert.Contains("2MSL timer 60 s", svg);
+        Assert.Contains("TIME-WAIT 2MSL = 60 s", svg); // the timer, as a bar along the PC's lifeline
         Assert.DoesNotContain("@import", svg);
         Assert.DoesNotContain("url(http", svg);
         string path = Environment.GetEnvironmentVariable("NANOTCP_LADDER_SVG");
@@ -192,7 +192,7 @@ public class LossyLadderTests
         }
         string svg = LadderSvgRenderer.Render(d);
         System.Xml.Linq.XDocument.Parse(svg);
-        Assert.Contains("stroke-dasharray=\"8 6\"", svg);
+        Assert.Contains("stroke-dasharray=\"10 7\"", svg);
         string path = Environment.GetEnvironmentVariable("NANOTCP_LOSSY_SVG");
         if (!string.IsNullOrEmpty(path)) File.WriteAllText(path, svg);
     }

@@ -29,7 +29,7 @@ public class LabConsoleTests
     public void DropSynAckMakesThePcRetransmitItsSyn()
     {
         var r = new ConsoleRig(TraceLevel.Segments);
-        Assert.Contains("next SYN-ACK will be lost: the PC retransmits its SYN", r.Type("lab drop-syn-ack"));
+        Assert.Contains("next SYN-ACK will be lost: the board retransmits its SYN-ACK", r.Type("lab drop-syn-ack"));
         int h = r.PcTcp.Connect(ConsoleRig.BoardIp, 7, 0);
         r.Run(500);
         Assert.Equal(TcpState.SynSent, r.PcTcp.GetState(h));
