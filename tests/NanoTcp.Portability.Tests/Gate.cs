@@ -24,7 +24,7 @@ internal static class Gate
     /// Compiles C# source the way src/NanoTcp is compiled (C# 9, library, nullable off)
     /// against the running .NET's assemblies, and returns the gate's offenders.
     /// </summary>
-    public static IReadOnlyList<Offender> CheckSource(string source)
+    public static IReadOnlyList<Offender> CheckSource(string source, bool genericsOnly = false)
     {
         var compilation = CSharpCompilation.Create(
             "Snippet",
@@ -37,7 +37,7 @@ internal static class Gate
         if (!result.Success)
             throw new InvalidOperationException("snippet does not compile:\n" + string.Join("\n", errors));
         stream.Position = 0;
-        return Instance.Check(stream);
+        return new PortabilityGate(Api) { GenericsOnly = genericsOnly }.Check(stream);
     }
 
     public static string Describe(IReadOnlyList<Offender> offenders) => PortabilityGate.Report("Snippet", offenders);

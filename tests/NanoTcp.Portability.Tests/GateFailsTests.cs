@@ -226,7 +226,7 @@ namespace Snip
     // Inherited lookup finds nothing: nanoFramework's WaitHandle has no Close().
     [InlineData("var e = new System.Threading.AutoResetEvent(false); e.Close(); return null;", "System.Threading.WaitHandle::Close()")]
     // .NET binds s.Split(c) to Split(Char, StringSplitOptions = None); the device has Split(params Char[]).
-    // Reported (optional parameters are not modelled); BannedSymbols.txt explains the fix.
+    // Reported (optional parameters are not modelled): write s.Split(new char[] { ' ' }).
     [InlineData("return \"a b\".Split(' ')[0];", "System.String::Split(System.Char, System.StringSplitOptions)")]
     public void Judges_members_like_the_device(string body, string expectedSubject)
     {

@@ -138,7 +138,7 @@ public sealed class PortabilityGate
     {
         // $"..." interpolation: Roslyn builds the string with this handler (and its generic
         // AppendFormatted<T>) whenever the type exists, even at LangVersion 9; without it, it
-        // emits string.Format / string.Concat. Explicit use is banned in BannedSymbols.txt.
+        // emits string.Format / string.Concat. Explicit use is a gate offender like any other host type.
         "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler",
     };
 
@@ -155,6 +155,13 @@ public sealed class PortabilityGate
         _api = api ?? throw new ArgumentNullException(nameof(api));
         _isProjectAssembly = isProjectAssembly ?? DefaultIsProjectAssembly;
     }
+
+    /// <summary>
+    /// Report generics only. For the assemblies that need nothing but mscorlib, nanoFramework's own
+    /// mscorlib decides the API (their nanoFramework build, nanoframework/); what that compiler
+    /// accepts and the device does not run is generics, so the gate keeps only that check for them.
+    /// </summary>
+    public bool GenericsOnly { get; init; }
 
     public static bool DefaultIsProjectAssembly(string assemblyName) =>
         assemblyName.StartsWith("NanoTcp", StringComparison.Ordinal);
@@ -232,6 +239,7 @@ public sealed class PortabilityGate
 
         private void Report(string location, string subject, string description)
         {
+            if (_gate.GenericsOnly && !description.StartsWith("generic ", StringComparison.Ordinal)) return;
             if (_reported.Add(location + "\n" + description))
                 _offenders.Add(new Offender(location, subject, description));
         }
@@ -455,8 +463,8 @@ public sealed class PortabilityGate
             {
                 MarkVisited(gim.ElementMethod);
                 // Empty params arrays: the .NET build passes Array.Empty<T>(), the device
-                // build (no Array.Empty in mscorlib) allocates new T[0]. Explicit
-                // Array.Empty<T>() calls are banned in BannedSymbols.txt instead.
+                // build (no Array.Empty in mscorlib) allocates new T[0]. An explicit
+                // Array.Empty<T>() looks the same here; in src/ the nanoFramework build rejects it.
                 if (IsArrayEmpty(gim)) return;
                 // Field-like events: the compiler-generated add_/remove_ accessors use
                 // Interlocked.CompareExchange<T> when it exists, else Delegate.Combine/Remove.

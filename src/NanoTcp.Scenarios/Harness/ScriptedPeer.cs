@@ -20,7 +20,6 @@ namespace NanoTcp.Scenarios
         public int WindowScale;
         public bool SackPermitted;
         public int OptionsLength;
-        public byte[] Payload = new byte[1500];
         public int PayloadLength;
         public long TimeMs;
 
@@ -59,27 +58,59 @@ namespace NanoTcp.Scenarios
 
         private readonly byte[] _tx = new byte[1600];
         private readonly byte[] _in = new byte[1600];
-        private readonly SentSegment[] _queue = new SentSegment[64];
+        private readonly SentSegment[] _queue;
         private int _head;
         private int _count;
         private readonly TcpSegment _sent = new TcpSegment();
         /// <summary>When false, captured segments are discarded (a "lost" reply).</summary>
         public bool Capturing = true;
 
-        public ScriptedPeer(TcpConfig config)
+        /// <summary>
+        /// Segments the stack may send before the scenario reads them: a scripted exchange reads each
+        /// reply as it comes, so a few suffice; a scenario that lets many pile up asks for more.
+        /// Every record costs heap on the board (selftest runs in about 112 KB).
+        /// </summary>
+        public const int DefaultUnreadSegments = 8;
+
+        /// <summary>Trace lines kept for assertions and failure messages (each line is a string on the heap).</summary>
+        public const int DefaultTraceLines = 16;
+
+        public ScriptedPeer(TcpConfig config) : this(config, DefaultUnreadSegments, DefaultTraceLines)
+        {
+        }
+
+        public ScriptedPeer(TcpConfig config, int unreadSegments, int traceLines)
         {
             Config = config == null ? DefaultConfig() : config;
+            _queue = new SentSegment[unreadSegments];
             for (int i = 0; i < _queue.Length; i++) _queue[i] = new SentSegment();
-            Trace = new TraceRecorder(512);
+            Trace = new TraceRecorder(traceLines);
             Stack = new TcpStack(Config, this, new Tracer(Trace, TraceLevel.Segments));
             PeerNxt = 1000;
         }
 
-        /// <summary>Scenario defaults: zero ISN key (reproducible), 1 s RTO, 200 ms delayed ACK off unless asked.</summary>
+        /// <summary>
+        /// A table for scenarios about the table itself (backlog, TIME-WAIT reuse, floods): the
+        /// defaults with <paramref name="connections"/> slots, the default backlog and 1 KB rings, which is all the
+        /// data these scenarios move, so that the table fits the board's heap next to the firmware.
+        /// </summary>
+        public static TcpConfig TableConfig(int connections)
+        {
+            TcpConfig c = DefaultConfig();
+            c.Connections = connections;
+            c.Backlog = connections < 2 ? connections : 2;
+            c.SendBufferSize = 1024;
+            c.ReceiveBufferSize = 1024;
+            return c;
+        }
+
+        /// <summary>Scenario defaults: one connection slot (a scripted peer talks to one), zero ISN key (reproducible), 1 s RTO, delayed ACK off unless asked.</summary>
         public static TcpConfig DefaultConfig()
         {
             TcpConfig c = new TcpConfig();
             c.DelayedAckMs = 0;
+            c.Connections = 1;
+            c.Backlog = 1;
             return c;
         }
 
@@ -102,7 +133,7 @@ namespace NanoTcp.Scenarios
             }
             if (_count == _queue.Length)
             {
-                Check.Fail("more than 64 segments unread: " + Describe());
+                Check.Fail("more than " + _queue.Length.ToString() + " segments unread: " + Describe());
             }
             SentSegment s = _queue[(_head + _count) % _queue.Length];
             _count++;
@@ -118,7 +149,6 @@ namespace NanoTcp.Scenarios
             s.WindowScale = p.Options.WindowScale;
             s.SackPermitted = p.Options.SackPermitted;
             s.PayloadLength = p.PayloadLength;
-            Array.Copy(_tx, p.PayloadOffset, s.Payload, 0, p.PayloadLength);
             s.TimeMs = nowMs;
             return DropReason.None;
         }

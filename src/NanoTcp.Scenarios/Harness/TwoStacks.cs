@@ -8,15 +8,21 @@ namespace NanoTcp.Scenarios
     /// <summary>
     /// Two complete stacks (NetInterface + TcpStack) joined by a MemoryLink, each end behind a
     /// seeded FaultInjector that damages what it transmits (loss, duplication, reordering, delay,
-    /// corruption). A is 10.0.0.1, B is 10.0.0.2; the clock is virtual. Nothing here allocates
-    /// after construction, so the allocation test can run its bulk transfer.
+    /// corruption) - or without injectors, for scenarios on a perfect link. A is 10.0.0.1, B is
+    /// 10.0.0.2; the clock is virtual. Queues are sized from the configurations (what can be in
+    /// flight), not for the worst case: the board runs these scenarios in about 112 KB of heap.
+    /// Nothing here allocates after construction, so the allocation tests can run bulk transfers.
     /// </summary>
     public sealed class TwoStacks
     {
         public static readonly uint AddressA = Wire.Ipv4Address.Make(10, 0, 0, 1);
         public static readonly uint AddressB = Wire.Ipv4Address.Make(10, 0, 0, 2);
 
+        /// <summary>Largest Ethernet frame on the link.</summary>
+        public const int FrameLength = 1514;
+
         public readonly MemoryLink Link;
+        /// <summary>The fault injectors in front of each interface; null when built for a perfect link.</summary>
         public readonly FaultInjector FaultsA;
         public readonly FaultInjector FaultsB;
         public readonly NetInterface IfA;
@@ -27,34 +33,90 @@ namespace NanoTcp.Scenarios
         public readonly Tracer TracerB;
         public long Now;
 
-        public TwoStacks(TcpConfig configA, TcpConfig configB, uint seed)
+        /// <summary>With fault injectors (armed by <see cref="SetFaults"/>).</summary>
+        public TwoStacks(TcpConfig configA, TcpConfig configB, uint seed) : this(configA, configB, seed, true)
         {
-            Link = new MemoryLink(256, 1514);
-            FaultsA = new FaultInjector(Link.A, seed, 256);
-            FaultsB = new FaultInjector(Link.B, seed * 7 + 1, 256);
-            FaultsA.FaultsOnReceive = false;
-            FaultsB.FaultsOnReceive = false;
+        }
+
+        public TwoStacks(TcpConfig configA, TcpConfig configB, uint seed, bool faults)
+            : this(configA, configB, seed, faults, FramesInFlight(configA, configB))
+        {
+        }
+
+        /// <param name="framesPerDirection">frames each direction of the link (and each injector's delay queue) holds</param>
+        public TwoStacks(TcpConfig configA, TcpConfig configB, uint seed, bool faults, int framesPerDirection)
+        {
+            Link = new MemoryLink(framesPerDirection, FrameLength);
+            INetworkDevice deviceA = Link.A;
+            INetworkDevice deviceB = Link.B;
+            if (faults)
+            {
+                // Faults apply to what each end transmits; the receive side passes frames straight on.
+                FaultsA = new FaultInjector(Link.A, seed, framesPerDirection, 1);
+                FaultsB = new FaultInjector(Link.B, seed * 7 + 1, framesPerDirection, 1);
+                FaultsA.FaultsOnReceive = false;
+                FaultsB.FaultsOnReceive = false;
+                deviceA = FaultsA;
+                deviceB = FaultsB;
+            }
             TracerA = new Tracer();
             TracerB = new Tracer();
-            InterfaceConfig ia = new InterfaceConfig();
-            ia.Address = AddressA;
-            ia.MacAddress = new byte[] { 0x02, 0, 0, 0, 0, 0x0A };
-            ia.RxFramesPerPoll = 64;
-            InterfaceConfig ib = new InterfaceConfig();
-            ib.Address = AddressB;
-            ib.MacAddress = new byte[] { 0x02, 0, 0, 0, 0, 0x0B };
-            ib.RxFramesPerPoll = 64;
-            IfA = new NetInterface(FaultsA, ia, TracerA);
-            IfB = new NetInterface(FaultsB, ib, TracerB);
+            IfA = new NetInterface(deviceA, InterfaceFor(AddressA, 0x0A), TracerA);
+            IfB = new NetInterface(deviceB, InterfaceFor(AddressB, 0x0B), TracerB);
             A = new TcpStack(configA, IfA, TracerA);
             B = new TcpStack(configB, IfB, TracerB);
             IfA.AttachTransport(A);
             IfB.AttachTransport(B);
         }
 
+        /// <summary>
+        /// Frames one direction may have queued between two polls (both interfaces drain their
+        /// link at every poll): the larger receive window in full segments (data in flight), plus
+        /// two for an ACK or window update and a retransmission or duplicate.
+        /// </summary>
+        public static int FramesInFlight(TcpConfig a, TcpConfig b)
+        {
+            int window = a.ReceiveBufferSize > b.ReceiveBufferSize ? a.ReceiveBufferSize : b.ReceiveBufferSize;
+            int segment = FrameLength - 54;
+            int segments = (window + segment - 1) / segment;
+            return segments + 2;
+        }
+
+        /// <summary>
+        /// TCP's defaults with one connection slot, one listener and 1 KB rings: a two-stack scenario
+        /// runs one connection, and two stacks must fit the board's heap beside the firmware.
+        /// </summary>
+        public static TcpConfig OneConnection()
+        {
+            TcpConfig c = new TcpConfig();
+            c.Connections = 1;
+            c.Listeners = 1;
+            c.Backlog = 1;
+            c.SendBufferSize = 1024;
+            c.ReceiveBufferSize = 1024;
+            return c;
+        }
+
+        /// <summary>An interface with what two stacks talking to each other use: one peer to resolve, no UDP.</summary>
+        private static InterfaceConfig InterfaceFor(uint address, byte macLastByte)
+        {
+            InterfaceConfig c = new InterfaceConfig();
+            c.Address = address;
+            c.MacAddress = new byte[] { 0x02, 0, 0, 0, 0, macLastByte };
+            c.RxFramesPerPoll = 64;
+            c.ArpEntries = 2;
+            c.ArpPendingFrames = 1;
+            c.UdpBindings = 0;
+            return c;
+        }
+
         /// <summary>Sets the same faults on both directions (per mille).</summary>
         public void SetFaults(int dropPerMille, int duplicatePerMille, int reorderPerMille, int corruptPerMille, int delayMs)
         {
+            if (FaultsA == null)
+            {
+                Check.Fail("SetFaults on two stacks built for a perfect link (faults: false)");
+            }
             FaultInjector[] both = new FaultInjector[] { FaultsA, FaultsB };
             for (int i = 0; i < 2; i++)
             {
@@ -84,8 +146,11 @@ namespace NanoTcp.Scenarios
             {
                 next = Now + 1;
             }
-            next = Min(next, FaultsA.NextDueMs);
-            next = Min(next, FaultsB.NextDueMs);
+            if (FaultsA != null)
+            {
+                next = Min(next, FaultsA.NextDueMs);
+                next = Min(next, FaultsB.NextDueMs);
+            }
             long ta = A.NextTimerMs();
             long tb = B.NextTimerMs();
             if (ta >= 0) next = Min(next, ta);
@@ -140,7 +205,7 @@ namespace NanoTcp.Scenarios
     public sealed class BulkTransfer
     {
         private readonly TwoStacks _s;
-        private readonly byte[] _chunk = new byte[4096];
+        private readonly byte[] _chunk = new byte[2048];
         public long SentA;
         public long SentB;
         public long ReceivedA;

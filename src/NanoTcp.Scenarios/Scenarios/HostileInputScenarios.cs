@@ -17,7 +17,7 @@ namespace NanoTcp.Scenarios
             byte[] opts = new byte[40];
             for (int round = 0; round < 20; round++)
             {
-                TcpConfig cfg = ScriptedPeer.DefaultConfig();
+                TcpConfig cfg = ScriptedPeer.TableConfig(4);
                 cfg.Keepalive = (round & 1) == 0;
                 cfg.KeepaliveIdleMs = 500;
                 cfg.KeepaliveIntervalMs = 100;
@@ -76,7 +76,8 @@ namespace NanoTcp.Scenarios
         public override void Run()
         {
             Rand r = new Rand(99);
-            ScriptedPeer p = new ScriptedPeer(null);
+            // Each round's 50 forged segments may each be answered (rate-limited ACKs) before Discard.
+            ScriptedPeer p = new ScriptedPeer(null, 64, ScriptedPeer.DefaultTraceLines);
             int h = p.OpenPassive(80, 8192);
             byte[] good = ScriptedPeer.Bytes(100, 0);
             byte[] evil = new byte[100];

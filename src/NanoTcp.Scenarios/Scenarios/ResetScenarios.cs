@@ -146,7 +146,8 @@ namespace NanoTcp.Scenarios
 
         public override void Run()
         {
-            ScriptedPeer p = new ScriptedPeer(null);
+            // Room for every answer to the 25 RSTs, so that one too many shows as a wrong count.
+            ScriptedPeer p = new ScriptedPeer(null, 32, ScriptedPeer.DefaultTraceLines);
             int h = p.OpenPassive(80, 8192);
             for (int i = 0; i < 25; i++)
             {

@@ -14,13 +14,16 @@ namespace NanoTcp.Scenarios
         public readonly TcpDiscardService Discard;
         public readonly TcpChargenService Chargen;
         public readonly HttpStatusService Http;
-        public readonly byte[] Buffer = new byte[4096];
+        public readonly byte[] Buffer = new byte[2048];
 
         public ServiceBench()
         {
+            // The client runs one connection at a time; the server one per scenario plus the
+            // TIME-WAIT of the previous one. A perfect link: no fault injectors.
             TcpConfig server = new TcpConfig();
             server.Listeners = 4;
-            S = new TwoStacks(new TcpConfig(), server, 5);
+            server.Connections = 2;
+            S = new TwoStacks(TwoStacks.OneConnection(), server, 5, false);
             Echo = new TcpEchoService(S.B, TcpEchoService.DefaultPort, 1);
             Discard = new TcpDiscardService(S.B, TcpDiscardService.DefaultPort, 1);
             Chargen = new TcpChargenService(S.B, TcpChargenService.DefaultPort, 1);

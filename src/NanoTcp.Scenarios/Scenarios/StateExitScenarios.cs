@@ -188,7 +188,7 @@ namespace NanoTcp.Scenarios
 
         public override void Run()
         {
-            ScriptedPeer p = new ScriptedPeer(null);
+            ScriptedPeer p = new ScriptedPeer(ScriptedPeer.TableConfig(4));
             int h = p.OpenPassive(80, 8192);
             int l = 0;
             p.SendRaw(ScriptedPeer.PeerIp, 41000, 80, TcpFlags.Syn, 7000, 0, 8192, null, 0, 0, 1460, null);

@@ -12,7 +12,7 @@ namespace NanoTcp.Scenarios
 
         public override void Run()
         {
-            ScriptedPeer p = new ScriptedPeer(null);
+            ScriptedPeer p = new ScriptedPeer(ScriptedPeer.TableConfig(4));
             int l = p.Stack.Listen(80);
             uint ip = ScriptedPeer.PeerIp;
             p.SendRaw(ip, 1001, 80, TcpFlags.Syn, 100, 0, 8192, null, 0, 0, 1460, null);
@@ -46,7 +46,7 @@ namespace NanoTcp.Scenarios
 
         public override void Run()
         {
-            ScriptedPeer p = new ScriptedPeer(null);
+            ScriptedPeer p = new ScriptedPeer(ScriptedPeer.TableConfig(4));
             int h1 = p.OpenPassive(80, 8192);
             p.PeerPortInUse = ScriptedPeer.PeerPort + 1;
             p.PeerNxt = 50000;
@@ -71,7 +71,7 @@ namespace NanoTcp.Scenarios
 
         public override void Run()
         {
-            TcpConfig cfg = ScriptedPeer.DefaultConfig();
+            TcpConfig cfg = ScriptedPeer.TableConfig(4);
             cfg.Backlog = 4;
             ScriptedPeer p = new ScriptedPeer(cfg);
             // Four connections, each closed by us: four TIME-WAIT slots.

@@ -12,7 +12,7 @@ namespace NanoTcp.Scenarios
 
         public override void Run()
         {
-            TwoStacks s = new TwoStacks(new TcpConfig(), new TcpConfig(), 1);
+            TwoStacks s = new TwoStacks(TwoStacks.OneConnection(), TwoStacks.OneConnection(), 1, false);
             BulkTransfer t = new BulkTransfer(s);
             Check.True(t.Run(80, 65536, 600000), "transfer: " + t.Error);
             s.A.Close(t.HandleA);
@@ -20,17 +20,24 @@ namespace NanoTcp.Scenarios
             s.Poll();
             s.Poll();
             int tw = 0;
-            for (int i = 0; i < 4; i++)
+            for (int i = 0; i < s.A.ConnectionSlots; i++)
             {
                 if (s.A.ConnectionAt(i).CurrentState == TcpState.TimeWait) tw++;
+            }
+            for (int i = 0; i < s.B.ConnectionSlots; i++)
+            {
                 if (s.B.ConnectionAt(i).CurrentState == TcpState.TimeWait) tw++;
             }
             Check.True(tw >= 1, "someone is in TIME-WAIT");
             s.Now += 60000;
             s.Poll();
-            for (int i = 0; i < 4; i++)
+            for (int i = 0; i < s.A.ConnectionSlots; i++)
             {
-                Check.True(!s.A.ConnectionAt(i).IsInUse && !s.B.ConnectionAt(i).IsInUse, "all released after 2MSL");
+                Check.True(!s.A.ConnectionAt(i).IsInUse, "A: all released after 2MSL");
+            }
+            for (int i = 0; i < s.B.ConnectionSlots; i++)
+            {
+                Check.True(!s.B.ConnectionAt(i).IsInUse, "B: all released after 2MSL");
             }
         }
     }
@@ -41,7 +48,7 @@ namespace NanoTcp.Scenarios
 
         public override void Run()
         {
-            TcpConfig c = new TcpConfig();
+            TcpConfig c = TwoStacks.OneConnection();
             c.RtoMinMs = 200;
             TwoStacks s = new TwoStacks(c, c, 12345);
             s.SetFaults(100, 50, 50, 10, 1);
@@ -59,7 +66,7 @@ namespace NanoTcp.Scenarios
 
         public override void Run()
         {
-            TwoStacks s = new TwoStacks(new TcpConfig(), new TcpConfig(), 2);
+            TwoStacks s = new TwoStacks(TwoStacks.OneConnection(), TwoStacks.OneConnection(), 2, false);
             TraceRecorder ra = new TraceRecorder(64);
             TraceRecorder rb = new TraceRecorder(64);
             s.TracerA.Sink = ra;
@@ -91,7 +98,7 @@ namespace NanoTcp.Scenarios
 
         public override void Run()
         {
-            TwoStacks s = new TwoStacks(new TcpConfig(), new TcpConfig(), 3);
+            TwoStacks s = new TwoStacks(TwoStacks.OneConnection(), TwoStacks.OneConnection(), 3, false);
             TraceRecorder ra = new TraceRecorder(256);
             s.TracerA.Sink = ra;
             s.TracerA.Level = TraceLevel.States;

@@ -1,0 +1,125 @@
+using System;
+using NanoTcp.Hal;
+
+namespace NanoTcp.Interpreter
+{
+    /// <summary>
+    /// The ENC28J60's SPI bus on a machine without one: every byte clocked in is 0, so the driver
+    /// finds no chip ("NOT ANSWERING") but is allocated and polled exactly as on the board.
+    /// </summary>
+    public sealed class AbsentSpiBus : ISpiBus
+    {
+        public void TransferFullDuplex(byte[] write, byte[] read, int count)
+        {
+            if (read != null)
+            {
+                Array.Clear(read, 0, count);
+            }
+        }
+    }
+
+    /// <summary>The INT line of a chip that never asks for attention.</summary>
+    public sealed class QuietInterruptLine : IInterruptLine
+    {
+        public bool IsAsserted { get { return false; } }
+    }
+
+    /// <summary>An LED or reset pin that goes nowhere.</summary>
+    public sealed class UnconnectedOutput : IDigitalOutput
+    {
+        public void Write(bool high)
+        {
+        }
+    }
+
+    /// <summary>A millisecond clock that the program moves on; Sleep advances it at once.</summary>
+    public sealed class SteppedClock : IClock
+    {
+        private long _now;
+
+        public long NowMs { get { return _now; } }
+
+        public void Sleep(int milliseconds)
+        {
+            _now += milliseconds;
+        }
+
+        public void Advance(long ms)
+        {
+            _now += ms;
+        }
+    }
+
+    /// <summary>
+    /// The console's serial line: what the program types is read by the console; what the board
+    /// writes is printed to the interpreter's stdout one line at a time, prefixed "board| ", or
+    /// thrown away when <see cref="Silent"/> (the allocation checks: printing allocates).
+    /// </summary>
+    public sealed class ConsoleSerialLine : ISerialLine
+    {
+        public const string Prefix = "board| ";
+
+        private readonly byte[] _input = new byte[256];
+        private int _inputLength;
+        private int _inputRead;
+        private readonly char[] _line = new char[512];
+        private int _lineLength;
+
+        public bool Silent;
+
+        /// <summary>Queues a command line (with its carriage return) for the console to read.</summary>
+        public void Type(string command)
+        {
+            _inputLength = 0;
+            _inputRead = 0;
+            for (int i = 0; i < command.Length && _inputLength < _input.Length - 1; i++)
+            {
+                _input[_inputLength++] = (byte)command[i];
+            }
+            _input[_inputLength++] = (byte)'\r';
+        }
+
+        public int Read(byte[] buffer, int offset, int count)
+        {
+            int n = _inputLength - _inputRead;
+            if (n > count) n = count;
+            if (n <= 0)
+            {
+                return 0;
+            }
+            Array.Copy(_input, _inputRead, buffer, offset, n);
+            _inputRead += n;
+            return n;
+        }
+
+        public void Write(byte[] buffer, int offset, int count)
+        {
+            if (Silent)
+            {
+                return;
+            }
+            for (int i = 0; i < count; i++)
+            {
+                byte b = buffer[offset + i];
+                if (b == '\n')
+                {
+                    Flush();
+                }
+                else if (b != '\r' && _lineLength < _line.Length)
+                {
+                    _line[_lineLength++] = (char)b;
+                }
+            }
+        }
+
+        /// <summary>Prints what is left of an unfinished line (the prompt).</summary>
+        public void Flush()
+        {
+            if (_lineLength > 0)
+            {
+                Console.WriteLine(Prefix + new string(_line, 0, _lineLength));
+                _lineLength = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using NanoTcp.Scenarios;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace NanoTcp.Interpreter.Tests;
+
+/// <summary>Skips every case (each one, by name) with the reason when nanoCLR cannot run here.</summary>
+public sealed class NanoClrDataAttribute : MemberDataAttributeBase
+{
+    public NanoClrDataAttribute(string memberName) : base(memberName, Array.Empty<object>())
+    {
+        if (NanoClr.SkipReason != null) Skip = NanoClr.SkipReason;
+    }
+
+    protected override object[] ConvertDataItem(System.Reflection.MethodInfo testMethod, object item) => (object[])item;
+}
+
+public sealed class NanoClrFactAttribute : FactAttribute
+{
+    public NanoClrFactAttribute()
+    {
+        if (NanoClr.SkipReason != null) Skip = NanoClr.SkipReason;
+    }
+}
+
+/// <summary>
+/// The board's `selftest` in nanoFramework's interpreter, with the firmware's composition (driver,
+/// interface, TCP, services, console, LEDs) allocated first, as on the board: at a roomy heap every
+/// scenario must pass (the interpreter's IL semantics, type system, GC and compaction); at the
+/// ESP32's heap (112 KiB) every scenario must pass or run out of memory, and the firmware itself
+/// must leave room for the application.
+/// </summary>
+public class SelftestInNanoClrTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public SelftestInNanoClrTests(ITestOutputHelper output)
+    {
+        _output = output;
+    }
+
+    public static IEnumerable<object[]> Names() => ScenarioRegistry.All().Select(s => new object[] { s.Name });
+
+    [Theory]
+    [NanoClrData(nameof(Names))]
+    public void Scenario_passes_in_nanoCLR_beside_the_firmware(string name)
+    {
+        var suite = InterpreterSuite.AtRoomyHeap;
+        Report(suite, name);
+        if (suite.Passed.Contains(name)) return;
+        Assert.True(suite.Failures.TryGetValue(name, out string error), name + ": no result from nanoCLR. " + suite.Describe());
+        Assert.Fail(name + " in nanoCLR (heap " + suite.HeapBytes + " B): " + error);
+    }
+
+    [Theory]
+    [NanoClrData(nameof(Names))]
+    public void Scenario_fits_the_ESP32_heap_beside_the_firmware(string name)
+    {
+        var suite = InterpreterSuite.AtEsp32Heap;
+        Report(suite, name);
+        if (suite.Passed.Contains(name)) return;
+        Assert.True(suite.Failures.TryGetValue(name, out string error), name + ": no result from nanoCLR. " + suite.Describe());
+        // Not fitting beside the firmware is reported (test output, README), not failed: what the
+        // composition leaves moves with every change to the stack. Any other failure is a defect
+        // that shows only under the pressure of a small heap (collections, compaction).
+        if (error.Contains("OutOfMemoryException", StringComparison.Ordinal))
+        {
+            _output.WriteLine(name + " does not fit the ESP32's heap beside the firmware: " + error);
+            return;
+        }
+        Assert.Fail(name + " in nanoCLR at the ESP32's heap (" + suite.HeapBytes + " B): " + error);
+    }
+
+    private void Report(InterpreterSuite suite, string name)
+    {
+        if (suite.Heap.TryGetValue(name, out var heap))
+            _output.WriteLine("heap " + suite.HeapBytes + " B: cpu " + heap["cpu_us"] + " us, " + heap["gcs"] + " GCs, free after the last GC "
+                + heap["free_after_gc"] + " B, live after " + heap["live"] + " B");
+    }
+
+    [NanoClrFact]
+    public void Both_runs_reach_their_end_on_the_32_bit_build_and_report_the_heap()
+    {
+        foreach (var suite in new[] { InterpreterSuite.AtEsp32Heap, InterpreterSuite.AtRoomyHeap })
+        {
+            Assert.True(suite.Result.ExitCode == 0 && suite.Complete, suite.Describe());
+            Assert.Equal(ScenarioRegistry.All().Length, suite.Passed.Count + suite.Failures.Count);
+            var composition = suite.Lines["firmware-composition"];
+            Assert.Equal(12, composition["block"]); // the ESP32's heap block: the 32-bit build ran
+            Assert.InRange(composition["heap"], suite.HeapBytes - 1024, suite.HeapBytes);
+            Assert.InRange(composition["live"], 10_000, 100_000);
+            var peak = suite.Lines["selftest-peak"];
+            _output.WriteLine("heap " + suite.HeapBytes + " B: firmware composition " + composition["live"] + " B live; lowest free heap after a GC during selftest "
+                + peak["lowest_free_after_gc"] + " B; scenarios passed " + suite.Passed.Count + ", failed: " + string.Join(", ", suite.Failures.Keys));
+        }
+        // The board itself: the runtime and the firmware's composition leave at least 16 KiB of the
+        // ESP32's heap for the application (and the selftest's scenarios).
+        var esp32 = InterpreterSuite.AtEsp32Heap;
+        long used = esp32.Lines["program"]["live"] + esp32.Lines["firmware-composition"]["live"];
+        Assert.True(used <= NanoClr.Esp32HeapBytes - 16 * 1024, "the runtime and the firmware's composition take " + used
+            + " B of the ESP32's " + NanoClr.Esp32HeapBytes + " B");
+    }
+}
