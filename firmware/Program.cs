@@ -74,6 +74,7 @@ namespace NanoTcp.Firmware
 
             bool up = driver.Initialize();
             device.Start("NanoTcp on " + board.Name + ": ENC28J60 " + (up ? "rev " + driver.RevisionName : "NOT ANSWERING (check wiring, power, SPI clock)")
+                + ", mac " + MacAddress.Format(config.Interface.MacAddress, 0)
                 + ", " + device.FootprintBytes.ToString() + " bytes of buffers; type help");
 
             Run(device, driverTrace, interrupt, clock);
@@ -121,13 +122,16 @@ namespace NanoTcp.Firmware
             config.Leds = board.Leds;
             config.TraceLevel = TraceLevel.States;
 
-            // DHCP, with a static fallback after DhcpFallbackAfterAttempts unanswered DISCOVERs.
+            // DHCP; after two unanswered DISCOVERs (about 12 s) a link-local 169.254/16 address
+            // (RFC 3927), as a PC on a direct cable takes one. For the static fallback below instead,
+            // set LinkLocalAfterAttempts to 0.
             config.Interface.UseDhcp = true;
+            config.Interface.LinkLocalAfterAttempts = 2;
             config.Interface.Address = Ipv4Address.Make(192, 168, 1, 50);
             config.Interface.Netmask = Ipv4Address.Make(255, 255, 255, 0);
             config.Interface.Gateway = Ipv4Address.Make(192, 168, 1, 1);
-            // Locally administered MAC (02:...). Change the last bytes when two boards share a LAN.
-            config.Interface.MacAddress = new byte[] { 0x02, 0x4E, 0x54, 0x00, 0x00, 0x01 };
+            // Configured in Boards/BoardIdentity.cs, or drawn at boot: never one address for every board.
+            config.Interface.MacAddress = BoardIdentity.MacAddress(new Random());
 
             config.Tcp.IsnKey = IsnKey();
             // The DHCP transaction ids and other random choices differ at every boot too (RFC 2131 §4.1).

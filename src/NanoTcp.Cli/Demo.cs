@@ -30,7 +30,7 @@ public static class Demo
     public static int Run(TextWriter output, string pcapPath = null, string svgPath = null, bool ascii = false, double speed = 20,
         TraceLevel trace = TraceLevel.Segments, uint seed = 0, bool color = false)
     {
-        using PcapWriter pcap = pcapPath != null ? PcapWriter.Create(pcapPath) : null;
+        using PcapWriter pcap = pcapPath != null ? OutputFile.CreateCapture(pcapPath) : null;
         var clock = new VirtualClock(0);
         var cable = new MemoryLink();
         var options = new VirtualBoardOptions
@@ -138,7 +138,7 @@ public static class Demo
                          $"static footprint {dev.FootprintBytes} bytes");
         if (pcap != null)
         {
-            output.WriteLine($"capture: {pcap.Frames} frames written to {pcapPath} (open it with Wireshark or tshark -r)");
+            output.WriteLine($"capture: {pcap.Frames} frames written to {OutputFile.Shown(pcapPath)} (open it with Wireshark or tshark -r)");
         }
         Diagrams.Show(pcSink.Lines, boardLines, output, svgPath, ascii, "The demo's TCP connection: PC and board");
         bool ok = replies.Count == 3 && echoed == "hello, board" && tcpEchoed == "hello over tcp"

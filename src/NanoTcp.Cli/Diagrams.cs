@@ -17,8 +17,8 @@ public static class Diagrams
         output.Write(LadderTerminalRenderer.Render(ladder, ascii));
         if (svgPath != null)
         {
-            File.WriteAllText(svgPath, LadderSvgRenderer.Render(ladder));
-            output.WriteLine($"ladder diagram written to {svgPath} (open it in a browser)");
+            OutputFile.WriteAllText(svgPath, LadderSvgRenderer.Render(ladder));
+            output.WriteLine($"ladder diagram written to {OutputFile.Shown(svgPath)} (open it in a browser)");
         }
     }
 }

@@ -11,10 +11,6 @@ namespace NanoTcp.Cli;
 /// <summary>Options of <c>nanotcp tap</c>.</summary>
 public sealed class TapOptions
 {
-    public const string Usage =
-        "usage: nanotcp tap [--name NAME] [--netns NAME] [--drop PCT] [--duplicate PCT] [--reorder PCT] [--corrupt PCT]\n" +
-        "                   [--delay MS] [--seed N] [--pcap FILE] [--trace off|states|segments|frames]";
-
     /// <summary>The TAP interface (default nt0).</summary>
     public string Name = "nt0";
     /// <summary>A network namespace to create for the host side (deleted on exit); null: the host's own.</summary>
@@ -25,7 +21,6 @@ public sealed class TapOptions
     public uint Seed = 1;
     public string Pcap;
     public TraceLevel Trace = TraceLevel.Segments;
-    public bool Help;
     /// <summary>Console commands for the board, one a line (the CLI passes stdin when it is redirected); null: none.</summary>
     public TextReader Input;
     /// <summary>Forward key presses from the terminal as they are typed (the CLI sets it when stdin is a terminal):
@@ -34,104 +29,8 @@ public sealed class TapOptions
     /// <summary>Poll-loop wait when idle (woken at once by a frame from the TAP).</summary>
     public int IdleWaitMs = 1;
 
-    /// <summary>Parses the arguments after "tap". Returns null and a one-line error when they are wrong.</summary>
-    public static TapOptions Parse(string[] args, out string error)
-    {
-        var o = new TapOptions();
-        error = null;
-        string[] Known = { "--name", "--netns", "--drop", "--duplicate", "--reorder", "--corrupt", "--delay", "--seed", "--pcap", "--trace" };
-        for (int i = 0; i < args.Length; i++)
-        {
-            string a = args[i];
-            if (a == "-h" || a == "--help")
-            {
-                o.Help = true;
-                continue;
-            }
-            if (!a.StartsWith("--", StringComparison.Ordinal))
-            {
-                error = $"nanotcp tap: unexpected argument '{a}' (try --help)";
-                return null;
-            }
-            if (i + 1 >= args.Length)
-            {
-                error = Known.Contains(a)
-                    ? $"nanotcp tap: {a} needs a value (try --help)"
-                    : $"nanotcp tap: unknown option '{a}' (try --help)";
-                return null;
-            }
-            string v = args[++i];
-            switch (a)
-            {
-                case "--name":
-                    if (!ValidName(v, 15)) { error = $"nanotcp tap: bad interface name '{v}' (1 to 15 letters, digits, '-', '_', '.')"; return null; }
-                    o.Name = v;
-                    break;
-                case "--netns":
-                    if (!ValidName(v, 64)) { error = $"nanotcp tap: bad namespace name '{v}' (letters, digits, '-', '_', '.')"; return null; }
-                    o.Netns = v;
-                    break;
-                case "--drop": if (!Percent(a, v, out o.Drop, out error)) return null; break;
-                case "--duplicate": if (!Percent(a, v, out o.Duplicate, out error)) return null; break;
-                case "--reorder": if (!Percent(a, v, out o.Reorder, out error)) return null; break;
-                case "--corrupt": if (!Percent(a, v, out o.Corrupt, out error)) return null; break;
-                case "--delay":
-                    if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out o.DelayMs) || o.DelayMs > 60000)
-                    {
-                        error = $"nanotcp tap: --delay wants milliseconds 0..60000, not '{v}'";
-                        return null;
-                    }
-                    break;
-                case "--seed":
-                    if (!uint.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out o.Seed))
-                    {
-                        error = $"nanotcp tap: --seed wants a non-negative integer, not '{v}'";
-                        return null;
-                    }
-                    break;
-                case "--pcap":
-                    o.Pcap = v;
-                    break;
-                case "--trace":
-                    switch (v)
-                    {
-                        case "off": o.Trace = TraceLevel.Off; break;
-                        case "states": o.Trace = TraceLevel.States; break;
-                        case "segments": o.Trace = TraceLevel.Segments; break;
-                        case "frames": o.Trace = TraceLevel.Frames; break;
-                        default:
-                            error = $"nanotcp tap: --trace wants off, states, segments or frames, not '{v}'";
-                            return null;
-                    }
-                    break;
-                default:
-                    error = $"nanotcp tap: unknown option '{a}' (try --help)";
-                    return null;
-            }
-        }
-        return o;
-    }
-
     /// <summary>The prefix for commands on the host side: "ip netns exec NAME " or "".</summary>
     public string CommandPrefix => Netns == null ? "" : $"ip netns exec {Netns} ";
-
-    private static bool ValidName(string v, int max)
-    {
-        if (v.Length == 0 || v.Length > max || v == "." || v == "..") return false;
-        foreach (char c in v)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_' || c == '.')) return false;
-        }
-        return true;
-    }
-
-    private static bool Percent(string option, string v, out double value, out string error)
-    {
-        error = null;
-        if (double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value >= 0 && value <= 100) return true;
-        error = $"nanotcp tap: {option} wants a percentage 0..100, not '{v}'";
-        return false;
-    }
 }
 
 /// <summary>
@@ -141,46 +40,46 @@ public sealed class TapOptions
 /// </summary>
 public static class TapCommand
 {
-    /// <summary>Entry point for Program: parses, wires Ctrl-C/SIGTERM, runs on the console.</summary>
-    public static int Execute(string[] args)
+    /// <summary>Entry point for the command line: wires Ctrl-C/SIGTERM and the terminal, runs on the console.</summary>
+    public static int Execute(TapOptions o, TextWriter output, TextWriter error)
     {
-        TapOptions o = TapOptions.Parse(args, out string error);
-        if (o == null)
-        {
-            Console.Error.WriteLine(error);
-            return 2;
-        }
-        if (o.Help)
-        {
-            Console.WriteLine(TapOptions.Usage);
-            return 0;
-        }
         using var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        ConsoleCancelEventHandler onCancel = (_, e) =>
         {
             e.Cancel = true;
             cts.Cancel();
         };
+        Console.CancelKeyPress += onCancel;
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
         {
             ctx.Cancel = true;
             cts.Cancel();
         });
-        if (Console.IsInputRedirected) o.Input = Console.In;
-        else o.Keys = true;
-        return Run(o, Console.Out, cts.Token);
+        try
+        {
+            if (Console.IsInputRedirected) o.Input = Console.In;
+            else o.Keys = true;
+            return Run(o, output, cts.Token, error);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
     }
 
-    public static int Run(TapOptions o, TextWriter output, CancellationToken ct)
+    /// <summary>Runs until <paramref name="ct"/> is cancelled; errors go to <paramref name="error"/> (default: <paramref name="output"/>)
+    /// as one line with exit code 1 (no root, no TAP); a capture path that cannot be written is a <see cref="CliError"/>.</summary>
+    public static int Run(TapOptions o, TextWriter output, CancellationToken ct, TextWriter error = null)
     {
+        error ??= output;
         if (!OperatingSystem.IsLinux())
         {
-            output.WriteLine("nanotcp tap: error: TAP devices need Linux");
+            error.WriteLine("nanotcp tap: error: TAP devices need Linux");
             return 1;
         }
         if (!TapDevice.IsRoot)
         {
-            output.WriteLine("nanotcp tap: error: " + TapDevice.NeedsRoot);
+            error.WriteLine("nanotcp tap: error: " + TapDevice.NeedsRoot);
             return 1;
         }
         TapDevice tap = null;
@@ -190,9 +89,15 @@ public static class TapCommand
         {
             tap = new TapDevice(o.Name);
             net = HostNetwork.Configure(tap.Name, o.Netns);
-            if (o.Pcap != null) pcap = PcapWriter.Create(o.Pcap);
+            if (o.Pcap != null) pcap = OutputFile.CreateCapture(o.Pcap);
 
             var clock = new WallClock();
+            if (pcap != null)
+            {
+                // Real dates in the capture (board time 0 = now), and every frame on disk at once, for Wireshark reading it live.
+                pcap.OriginUnixMs = PcapWriter.NowUnixMs;
+                pcap.FlushEachFrame = true;
+            }
             var options = new VirtualBoardOptions
             {
                 Console = output,
@@ -214,7 +119,7 @@ public static class TapCommand
             {
                 output.WriteLine($"faults (both ways): drop {o.Drop}% duplicate {o.Duplicate}% reorder {o.Reorder}% corrupt {o.Corrupt}% delay {o.DelayMs} ms, seed {o.Seed}");
             }
-            if (o.Pcap != null) output.WriteLine($"capturing the board's side of the wire to {o.Pcap}");
+            if (o.Pcap != null) output.WriteLine($"capturing the board's side of the wire to {OutputFile.Shown(o.Pcap)}");
             output.WriteLine("from another terminal, try:");
             output.WriteLine($"  {o.CommandPrefix}ping 192.168.77.2");
             output.WriteLine($"  {o.CommandPrefix}curl http://192.168.77.2/");
@@ -235,22 +140,12 @@ public static class TapCommand
             }
             output.WriteLine();
             output.WriteLine($"stopped: {board.FramesToBoard} frames to the board, {board.FramesFromBoard} from it"
-                + (pcap != null ? $", {pcap.Frames} captured in {o.Pcap}" : ""));
+                + (pcap != null ? $", {pcap.Frames} captured in {OutputFile.Shown(o.Pcap)}" : ""));
             return 0;
         }
         catch (TapException e)
         {
-            output.WriteLine("nanotcp tap: error: " + e.Message);
-            return 1;
-        }
-        catch (IOException e) when (o.Pcap != null && pcap == null)
-        {
-            output.WriteLine($"nanotcp tap: error: cannot write {o.Pcap}: {e.Message}");
-            return 1;
-        }
-        catch (UnauthorizedAccessException e) when (o.Pcap != null && pcap == null)
-        {
-            output.WriteLine($"nanotcp tap: error: cannot write {o.Pcap}: {e.Message}");
+            error.WriteLine("nanotcp tap: error: " + e.Message);
             return 1;
         }
         finally

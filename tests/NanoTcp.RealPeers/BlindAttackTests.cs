@@ -25,10 +25,10 @@ public class BlindAttackTests
     /// <summary>The board's view of the connection at the moment of the attack.</summary>
     private sealed record Tcb(TcpState State, uint RcvNxt, int RcvWnd, uint SndNxt, int ChallengeAcks);
 
-    [RealPeerFact]
+    [RealPeerFact(Needs = "scapy")]
     public void RstInWindowButNotAtRcvNxt_GetsAChallengeAck_TheConnectionStaysEstablishedAndEchoes() => InWindowGetsAChallengeAck("blind-rst", "R", "tcp.flags.reset == 1");
 
-    [RealPeerFact]
+    [RealPeerFact(Needs = "scapy")]
     public void SynInWindowOnAnEstablishedConnection_GetsAChallengeAck_TheConnectionSurvives() => InWindowGetsAChallengeAck("blind-syn", "S", "tcp.flags.syn == 1");
 
     /// <summary>RFC 5961 §3.2 (RST) and §4.2 (SYN): in the window but not at RCV.NXT, answered by a challenge ACK only.</summary>
@@ -53,7 +53,7 @@ public class BlindAttackTests
         rig.Finish(HostilePeer.ForgedFilter);
     }
 
-    [RealPeerFact]
+    [RealPeerFact(Needs = "scapy")]
     public void DataOutOfTheWindow_GetsAPlainAck_IsNotDelivered_AndChangesNothing()
     {
         const string injected = "INJECTED";
@@ -83,7 +83,7 @@ public class BlindAttackTests
         rig.Finish(HostilePeer.ForgedFilter);
     }
 
-    [RealPeerFact]
+    [RealPeerFact(Needs = "scapy")]
     public void Control_RstExactlyAtRcvNxt_ResetsTheConnection_TheKernelsNextSendFails()
     {
         using var rig = RealPeerRig.Start(_out, "blind-control");

@@ -87,7 +87,7 @@ public class HostileInputTests
         _ => throw new ArgumentException("no expectation for " + kind),
     };
 
-    [RealPeerTheory]
+    [RealPeerTheory(Needs = "scapy ping")]
     [InlineData("eth-header-only")]
     [InlineData("ip-truncated")]
     [InlineData("bad-ihl")]

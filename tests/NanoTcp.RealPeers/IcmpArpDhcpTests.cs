@@ -12,7 +12,7 @@ public class IcmpArpDhcpTests
 
     public IcmpArpDhcpTests(ITestOutputHelper output) => _out = output;
 
-    [RealPeerFact]
+    [RealPeerFact(Needs = "ping")]
     public void KernelPingsTheBoard_ArpResolvesTheBoardsMac_FullSizeFramesToo()
     {
         using var rig = RealPeerRig.Start(_out, "ping");
@@ -47,7 +47,7 @@ public class IcmpArpDhcpTests
         Assert.True(cap.Count($"icmp.type == 0 && ip.src == {RealPeerRig.HostIp}") >= 1);
     }
 
-    [RealPeerFact]
+    [RealPeerFact(Needs = "dnsmasq")]
     public void Dhcp_TheBoardLeasesAnAddressFromDnsmasq_AndAnswersOnIt()
     {
         // The board boots with no address and its DHCP client on; dnsmasq (Debian's dnsmasq-base)

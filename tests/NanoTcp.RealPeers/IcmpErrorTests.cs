@@ -17,7 +17,7 @@ public class IcmpErrorTests
 
     public IcmpErrorTests(ITestOutputHelper output) => _out = output;
 
-    [RealPeerFact]
+    [RealPeerFact(Needs = "ping")]
     public void Ping2000Bytes_IsReassembled_AndAnsweredInFragments()
     {
         using var rig = RealPeerRig.Start(_out, "ping-2000");

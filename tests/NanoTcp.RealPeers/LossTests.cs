@@ -23,7 +23,7 @@ public class LossTests
 
     public LossTests(ITestOutputHelper output) => _out = output;
 
-    [RealPeerFact]
+    [RealPeerFact(Needs = "nft")]
     public void FivePercentLossEachWay_PlusReorderDuplicateDelay_FourMegabytesEchoedByteExact()
     {
         Transfer("loss5", 5, o =>
@@ -38,7 +38,7 @@ public class LossTests
     /// board's segments can only be repaired by its retransmission timer (a small congestion
     /// window rarely brings three duplicate ACKs), so the time is the sum of those timeouts.
     /// </summary>
-    [RealPeerFact]
+    [RealPeerFact(Needs = "nft")]
     public void TwentyPercentLossEachWay_PlusReorderDuplicateDelay_FourMegabytesEchoedByteExact()
     {
         Transfer("loss20", 20, o =>
@@ -48,7 +48,7 @@ public class LossTests
         });
     }
 
-    [RealPeerFact]
+    [RealPeerFact(Needs = "nft")]
     public void LostFinalAck_TheKernelResendsItsFin_TheBoardAcksAgainFromTimeWait()
     {
         using var rig = RealPeerRig.Start(_out, "final-ack");

@@ -18,7 +18,7 @@ public class NmapTests
 
     public NmapTests(ITestOutputHelper output) => _out = output;
 
-    [RealPeerFact]
+    [RealPeerFact(Needs = "nmap ping")]
     public void SynScan_FindsExactlyTheFourServicesOpen_AndTheRestClosed()
     {
         using var rig = RealPeerRig.Start(_out, "nmap-ss");
@@ -49,7 +49,7 @@ public class NmapTests
         Assert.True(cap.Count($"ip.src == {RealPeerRig.BoardIp} && tcp.flags.reset == 1") >= 1020);
     }
 
-    [RealPeerFact]
+    [RealPeerFact(Needs = "nmap ping")]
     public void OsDetection_RunsToTheEnd_TheBoardSurvives()
     {
         using var rig = RealPeerRig.Start(_out, "nmap-os");

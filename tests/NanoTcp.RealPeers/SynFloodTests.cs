@@ -23,7 +23,7 @@ public class SynFloodTests
 
     private static long Echoed(RealPeerRig rig) => rig.Invoke((b, _) => ((TcpEchoService)b.Device.ServiceOn(7)).BytesEchoed);
 
-    [RealPeerFact]
+    [RealPeerFact(Needs = "hping3")]
     public void SynFlood_EstablishedKeepsEchoing_NewConnectionsGetIn_DuringAndAfter()
     {
         using var rig = RealPeerRig.Start(_out, "synflood");

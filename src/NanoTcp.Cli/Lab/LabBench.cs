@@ -61,10 +61,14 @@ public sealed class LabNode : ITraceSink
         }
     }
 
+    /// <summary>Told of every line of this side's trace (the capture's frame comments listen to the board's).</summary>
+    public Action<string>? Listen { get; set; }
+
     /// <summary>Adds a line to this side's trace and to the bench's log, in the order things happened.</summary>
     public void Note(string line)
     {
         Trace.Add(line);
+        Listen?.Invoke(line);
         _shared.Add((Name + "      ").Substring(0, 6) + "| " + line);
     }
 }
@@ -101,6 +105,12 @@ public sealed class LabBench : IDisposable
         pcConfig.IsnKey ??= Key(2);
         Board = new LabNode("board", LabSide.Board, BoardIp, 0x50, boardPort, boardConfig, Log, level);
         Pc = new LabNode("pc", LabSide.Pc, PcIp, 0x10, pcPort, pcConfig, Log, level);
+        if (_pcap is { Format: CaptureFormat.PcapNg })
+        {
+            // pcapng: each frame at the board's port says what the board's trace says about it.
+            var comments = new TraceFrameComments(_pcap);
+            Board.Listen = line => comments.OnTraceLine(NanoTcp.Sim.Trace.TraceLineParser.Parse(line));
+        }
         foreach (var node in new[] { Pc, Board })
             node.Port.OnFault = (fault, seg, t) => node.Note($"[{t,7}] {FaultNote(fault, seg)}");
         // Resolve each other first so that the exchange shown is TCP only.

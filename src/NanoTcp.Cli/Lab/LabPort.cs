@@ -93,7 +93,7 @@ public sealed class LabPort : INetworkDevice
     public bool Transmit(byte[] buffer, int offset, int length, long nowMs)
     {
         var frame = buffer[offset..(offset + length)];
-        _pcap?.Write(nowMs, frame);
+        _pcap?.Write(nowMs, frame, FrameDirection.Outbound);
         Frames.Add(new LabFrame(nowMs, Side, true, frame));
         long due = nowMs + TransitMs;
         var seg = WireSegment.Decode(frame, 0, frame.Length);
@@ -130,7 +130,7 @@ public sealed class LabPort : INetworkDevice
         if (n > 0)
         {
             var frame = buffer[offset..(offset + n)];
-            _pcap?.Write(nowMs, frame);
+            _pcap?.Write(nowMs, frame, FrameDirection.Inbound);
             Frames.Add(new LabFrame(nowMs, Side, false, frame));
         }
         return n;

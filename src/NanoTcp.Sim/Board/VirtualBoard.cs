@@ -7,6 +7,8 @@ using NanoTcp.Hal;
 using NanoTcp.Phy;
 using NanoTcp.Sim.Enc28j60;
 using NanoTcp.Sim.Pcap;
+using NanoTcp.Sim.Serial;
+using NanoTcp.Sim.Trace;
 using NanoTcp.Trace;
 using NanoTcp.Wire;
 
@@ -86,6 +88,7 @@ public sealed class VirtualBoard
         Driver = new Enc28j60Driver(Chip, Chip, Chip.ResetPin, clock, new Enc28j60Options { MacAddress = (byte[])o.MacAddress.Clone() }, _driverTracer);
         if (!Driver.Initialize()) throw new InvalidOperationException("the ENC28J60 driver did not initialise the emulated chip");
         Device = new DeviceComposition(Driver, Serial, null, cfg);
+        Device.Console.Add(new NanoTcp.Scenarios.SelftestCommands()); // `selftest`, as the firmware adds it
         driverTrace.Target = Device.Tracer;
 
         if (o.HasFaults)
@@ -105,8 +108,26 @@ public sealed class VirtualBoard
         {
             _link = peer;
         }
-        _board = o.Pcap != null ? new PcapDevice(Chip.Wire, o.Pcap) : Chip.Wire;
+        if (o.Pcap != null)
+        {
+            _capture = new PcapDevice(Chip.Wire, o.Pcap, FrameDirection.Inbound);
+            _board = _capture;
+            if (o.Pcap.Format == CaptureFormat.PcapNg)
+            {
+                // Comments from the board's own console lines, as a person reading it would relate them to the frames.
+                _comments = new TraceFrameComments(o.Pcap);
+                var lines = new SerialLineAssembler();
+                Serial.Written += text => lines.Feed(SerialLineAssembler.Bytes(text), (line, _) => _comments.OnTraceLine(TraceLineParser.Parse(line)));
+            }
+        }
+        else
+        {
+            _board = Chip.Wire;
+        }
     }
+
+    private readonly PcapDevice? _capture;
+    private readonly TraceFrameComments? _comments;
 
     public VirtualBoardOptions Options { get; }
     public INetworkDevice Peer { get; }
@@ -137,6 +158,8 @@ public sealed class VirtualBoard
         PumpToBoard(nowMs);
         Device.Poll(nowMs);
         PumpFromBoard(nowMs);
+        // What this turn captured has its comments now: out to the file, for a capture read while it grows.
+        if (Options.Pcap is { FlushEachFrame: true } pcap) pcap.Flush();
     }
 
     private void PumpToBoard(long nowMs)
@@ -156,8 +179,15 @@ public sealed class VirtualBoard
         {
             int n = _board.Receive(_frame, 0, _frame.Length, nowMs);
             if (n <= 0) break;
+            long dropped = Faults?.Dropped ?? 0, corrupted = Faults?.Corrupted ?? 0, duplicated = Faults?.Duplicated ?? 0;
             _link.Transmit(_frame, 0, n, nowMs);
             FramesFromBoard++;
+            if (_comments != null && Faults != null)
+            {
+                if (Faults.Dropped > dropped) _comments.Comment(_capture!.LastFrame, "lost on the wire (the bridge dropped it)");
+                if (Faults.Corrupted > corrupted) _comments.Comment(_capture!.LastFrame, "corrupted on the wire (the bridge flipped a bit)");
+                if (Faults.Duplicated > duplicated) _comments.Comment(_capture!.LastFrame, "duplicated on the wire (the bridge sent it twice)");
+            }
         }
     }
 

@@ -35,11 +35,15 @@ public sealed class VirtualSerialLine : ISerialLine
         return s;
     }
 
+    /// <summary>Told of everything the firmware writes, as it writes it.</summary>
+    public event Action<string>? Written;
+
     public void Write(byte[] buffer, int offset, int count)
     {
         string s = Encoding.ASCII.GetString(buffer, offset, count);
         _output.Append(s);
         _echo?.Write(s);
+        Written?.Invoke(s);
     }
 
     public int Read(byte[] buffer, int offset, int count)

@@ -33,7 +33,7 @@ public static class TraceToPcap
     {
         if (line.Kind != TraceLineKind.Frame || line.FrameBytes == null) return false;
         if (source != null && line.Source != source) return false;
-        writer.Write(line.TimeMs, line.FrameBytes);
+        writer.Write(line.TimeMs, line.FrameBytes, line.Direction == TraceDirection.In ? FrameDirection.Inbound : FrameDirection.Outbound);
         return true;
     }
 }

@@ -13,7 +13,8 @@ namespace NanoTcp.Iface
     /// Lease, T1 and T2 run from when the REQUEST was sent (§4.4.1), and T1 &lt; T2 &lt; lease is
     /// enforced (the defaults 0.5 and 0.875 of the lease replace values that break it). Fallback: after
     /// <see cref="InterfaceConfig.DhcpFallbackAfterAttempts"/> unanswered DISCOVERs the
-    /// static address of the configuration (if any) is applied while discovery goes on.
+    /// static address of the configuration (if any) is applied while discovery goes on; with
+    /// <see cref="InterfaceConfig.LinkLocalAfterAttempts"/> set, an RFC 3927 link-local address instead.
     /// Driven by <see cref="NetInterface.Poll"/>; builds messages in the interface's
     /// transmit buffer, so it allocates nothing after start-up.
     /// </summary>
@@ -206,6 +207,10 @@ namespace NanoTcp.Iface
             uint router = m.SubnetMask != 0 ? m.Router : _offerRouter;
             _offered = address;
             _fallbackApplied = false;
+            if (_iface.LinkLocal != null)
+            {
+                _iface.LinkLocal.Stop(); // the lease's address replaces the link-local one
+            }
             Enter(DhcpState.Bound, nowMs, 0);
             TraceDhcp(DhcpTrace.Bound, address, lease, nowMs);
             if (address != _iface.Address || mask != _iface.Netmask || router != _iface.Gateway)
@@ -216,6 +221,16 @@ namespace NanoTcp.Iface
 
         private void MaybeFallBack(long nowMs)
         {
+            Ipv4LinkLocal linkLocal = _iface.LinkLocal;
+            if (linkLocal != null)
+            {
+                // RFC 3927: a link-local address while discovery goes on (instead of the static one).
+                if (_attempts >= _config.LinkLocalAfterAttempts)
+                {
+                    linkLocal.Start(nowMs);
+                }
+                return;
+            }
             if (!_fallbackApplied && _config.DhcpFallbackAfterAttempts > 0 && _config.Address != 0
                 && _attempts >= _config.DhcpFallbackAfterAttempts)
             {
@@ -392,8 +407,13 @@ namespace NanoTcp.Iface
         public const int Renewing = 5;
         public const int Rebinding = 6;
         public const int Fallback = 7;
+        // Link-local fallback (Ipv4LinkLocal): the address taken, a conflict found, an address defended.
+        public const int LinkLocalClaim = 8;
+        public const int LinkLocalConflict = 9;
+        public const int LinkLocalDefend = 10;
 
-        private static readonly string[] CodeNames = { "discover", "offer", "request", "bound", "nak", "renew", "rebind", "fallback" };
+        private static readonly string[] CodeNames = { "discover", "offer", "request", "bound", "nak", "renew", "rebind", "fallback",
+            "link-local", "link-local-conflict", "link-local-defend" };
         private static readonly string[] StateNames = { "INIT", "SELECTING", "REQUESTING", "BOUND", "RENEWING", "REBINDING" };
 
         public static string CodeName(int code)

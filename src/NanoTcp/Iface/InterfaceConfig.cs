@@ -24,6 +24,14 @@ namespace NanoTcp.Iface
         /// </summary>
         public int DhcpFallbackAfterAttempts = 4;
 
+        /// <summary>
+        /// IPv4 link-local fallback (RFC 3927, <see cref="Ipv4LinkLocal"/>): after this many unanswered
+        /// DISCOVERs a 169.254/16 address is probed for and taken while discovery goes on (a later
+        /// lease replaces it), as PCs do on a direct cable; the static fallback above is then not used.
+        /// 0 = off (the static fallback applies).
+        /// </summary>
+        public int LinkLocalAfterAttempts;
+
         /// <summary>First DHCP retransmission timeout; doubles per attempt up to the maximum (RFC 2131 §4.1).</summary>
         public int DhcpInitialTimeoutMs = 4000;
         public int DhcpMaxTimeoutMs = 64000;

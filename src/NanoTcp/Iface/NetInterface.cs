@@ -33,6 +33,7 @@ namespace NanoTcp.Iface
         private readonly ArpCache _arp;
         private readonly UdpSocket[] _udp;
         private readonly DhcpClient _dhcp;
+        private readonly Ipv4LinkLocal _linkLocal;
         private readonly Ipv4Reassembly _reassembly;
         private ITransportLayer _transport;
         private IPingListener _pingListener;
@@ -70,6 +71,10 @@ namespace NanoTcp.Iface
             if (config.UseDhcp)
             {
                 _dhcp = new DhcpClient(this, config);
+                if (config.LinkLocalAfterAttempts > 0)
+                {
+                    _linkLocal = new Ipv4LinkLocal(this, _mac);
+                }
             }
             else if (config.Address != 0)
             {
@@ -84,6 +89,8 @@ namespace NanoTcp.Iface
         public Tracer Tracer { get { return _tracer; } }
         public ArpCache Arp { get { return _arp; } }
         public DhcpClient Dhcp { get { return _dhcp; } }
+        /// <summary>The RFC 3927 link-local fallback, or null when not configured.</summary>
+        public Ipv4LinkLocal LinkLocal { get { return _linkLocal; } }
         public INetworkDevice Device { get { return _device; } }
         public byte[] MacAddress { get { return _mac; } }
         public uint Address { get { return _address; } }
@@ -196,6 +203,10 @@ namespace NanoTcp.Iface
             {
                 _dhcp.Poll(nowMs);
             }
+            if (_linkLocal != null)
+            {
+                _linkLocal.Poll(nowMs);
+            }
             if (_transport != null)
             {
                 _transport.Poll(nowMs);
@@ -302,6 +313,11 @@ namespace NanoTcp.Iface
                 || spa == Ipv4Address.Broadcast || Ipv4Address.IsMulticast(spa))
             {
                 return DropReason.ArpBadSender;
+            }
+            if (_linkLocal != null)
+            {
+                // Probes and announcements of other hosts: link-local address conflicts (RFC 3927 2.2, 2.5).
+                _linkLocal.OnArp(op, spa, tpa, nowMs);
             }
             if (_address != 0 && spa == _address)
             {
@@ -674,6 +690,18 @@ namespace NanoTcp.Iface
             _counters.ArpRepliesOut++;
             TraceArp(ArpTrace.ReplyOut, _address, requesterIp, nowMs);
             TransmitFrame(_arpTx, 0, EthIpOffset + ArpPacket.Length, requesterIp, nowMs);
+        }
+
+        /// <summary>RFC 3927 probe: who has <paramref name="candidate"/>, from sender address 0.</summary>
+        internal void SendArpProbe(uint candidate, long nowMs)
+        {
+            SendArp(ArpPacket.OpRequest, Wire.MacAddress.Broadcast, 0, candidate, Wire.MacAddress.Zero, 0, nowMs);
+        }
+
+        /// <summary>RFC 3927 announcement (a gratuitous ARP request): sender and target are <paramref name="address"/>.</summary>
+        internal void SendArpAnnouncement(uint address, long nowMs)
+        {
+            SendArp(ArpPacket.OpRequest, Wire.MacAddress.Broadcast, 0, address, Wire.MacAddress.Zero, address, nowMs);
         }
 
         private void SendArp(int op, byte[] dstMac, int dstMacOffset, uint targetIp, byte[] targetMac, uint senderIp, long nowMs)

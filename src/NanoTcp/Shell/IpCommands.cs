@@ -103,6 +103,15 @@ namespace NanoTcp.Shell
                 {
                     o.Append("  (fallback address in use)");
                 }
+                Ipv4LinkLocal ll = _iface.LinkLocal;
+                if (ll != null && ll.State != LinkLocalState.Off)
+                {
+                    o.Append(ll.State == LinkLocalState.Probing ? "  link-local: probing " : "  link-local: ").AppendIp(ll.Address);
+                    if (ll.Conflicts > 0)
+                    {
+                        o.Append(" (").Append((long)ll.Conflicts).Append(" conflicts)");
+                    }
+                }
             }
             c.Emit();
         }

@@ -1,25 +1,60 @@
+using System.Runtime.CompilerServices;
 using NanoTcp.Sim.Tap;
 
 namespace NanoTcp.RealPeers.Rig;
 
 /// <summary>
 /// A real-peer test: run when this process can create TAP devices and namespaces (Linux, root,
-/// /dev/net/tun), otherwise reported as skipped with the reason.
+/// /dev/net/tun) and the programs it needs are installed (<see cref="Needs"/>, besides
+/// <see cref="HostTools.Always"/>), otherwise reported as skipped with the reason. The reason is
+/// also in the test's name, because `dotnet test` prints skipped tests by name only.
 /// </summary>
 public sealed class RealPeerFactAttribute : FactAttribute
 {
-    public RealPeerFactAttribute()
+    private readonly string _name;
+
+    public RealPeerFactAttribute([CallerFilePath] string file = "", [CallerMemberName] string test = "")
     {
-        if (RealPeerRig.SkipReason != null) Skip = RealPeerRig.SkipReason;
+        _name = $"NanoTcp.RealPeers.{Path.GetFileNameWithoutExtension(file)}.{test}";
+        SkipUnless("");
+    }
+
+    /// <summary>Host programs this case runs besides the ones every case runs, separated by spaces ("nmap ping").</summary>
+    public string Needs
+    {
+        get => "";
+        set => SkipUnless(value);
+    }
+
+    private void SkipUnless(string needs)
+    {
+        Skip = RealPeerRig.SkipReason ?? HostTools.Missing(HostTools.Always + " " + needs);
+        DisplayName = Skip == null ? null : $"{_name} (skipped: {Skip})";
     }
 }
 
 /// <summary>The <see cref="RealPeerFactAttribute"/> for theories.</summary>
 public sealed class RealPeerTheoryAttribute : TheoryAttribute
 {
-    public RealPeerTheoryAttribute()
+    private readonly string _name;
+
+    public RealPeerTheoryAttribute([CallerFilePath] string file = "", [CallerMemberName] string test = "")
     {
-        if (RealPeerRig.SkipReason != null) Skip = RealPeerRig.SkipReason;
+        _name = $"NanoTcp.RealPeers.{Path.GetFileNameWithoutExtension(file)}.{test}";
+        SkipUnless("");
+    }
+
+    /// <summary>Host programs this case runs besides the ones every case runs, separated by spaces.</summary>
+    public string Needs
+    {
+        get => "";
+        set => SkipUnless(value);
+    }
+
+    private void SkipUnless(string needs)
+    {
+        Skip = RealPeerRig.SkipReason ?? HostTools.Missing(HostTools.Always + " " + needs);
+        DisplayName = Skip == null ? null : $"{_name} (skipped: {Skip})";
     }
 }
 

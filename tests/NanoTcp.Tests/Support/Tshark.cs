@@ -39,6 +39,14 @@ public static class Tshark
         return Run(args.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
     }
 
+    /// <summary>One field of every frame that passes <paramref name="displayFilter"/> (empty: all), one entry per frame (empty when the frame has none).</summary>
+    public static List<string> Fields(string pcap, string displayFilter, string field)
+    {
+        var args = new List<string> { "-r", pcap, "-T", "fields", "-e", field };
+        if (!string.IsNullOrEmpty(displayFilter)) { args.Add("-Y"); args.Add(displayFilter); }
+        return Run(args.ToArray()).Split('\n').SkipLast(1).Select(l => l.TrimEnd('\r')).ToList();
+    }
+
     /// <summary>Runs tshark with these arguments and returns its standard output; throws with its error output when it fails.</summary>
     public static string Run(params string[] args)
     {

@@ -50,7 +50,7 @@ public class TapBridgeTests
         if (!CanRun()) return;
         int id = Environment.ProcessId % 100000;
         string ns = $"nt-test-{id}", tapName = $"ntt{id}";
-        string pcap = Path.Combine(Path.GetTempPath(), $"nanotcp-tap-{id}.pcap");
+        string pcap = Path.Combine(Path.GetTempPath(), $"nanotcp-tap-{id}.pcapng");
         var transcript = new Transcript();
         using var cts = new CancellationTokenSource();
         int exitCode = -1;
@@ -69,6 +69,8 @@ public class TapBridgeTests
             var ping = InNamespace(ns, "ping", "-c", "3", "-i", "0.2", "-W", "2", "192.168.77.2");
             Assert.True(ping.Code == 0, ping.Output);
             Assert.Contains("3 received", ping.Output);
+            // Written as it happens: the replies are in the file while the board still runs.
+            Assert.Equal(3, Tshark.Summary(pcap).Count(l => l.Contains("Echo (ping) reply")));
 
             var curl = InNamespace(ns, "curl", "-s", "-m", "10", "http://192.168.77.2/");
             Assert.True(curl.Code == 0, curl.Output);
@@ -103,6 +105,10 @@ public class TapBridgeTests
         _out.WriteLine(string.Join("\n", summary));
         Assert.Contains(summary, l => l.Contains("Echo (ping) reply"));
         Assert.Contains(summary, l => l.Contains("HTTP/1.") && l.Contains("200"));
+        // Wall-clock times (not 1970), and the board's own account of each connection on its frames.
+        double now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        Assert.All(Tshark.Fields(pcap, "", "frame.time_epoch"), t => Assert.InRange(double.Parse(t, System.Globalization.CultureInfo.InvariantCulture), now - 600, now + 5));
+        Assert.Contains("tcp#0 LISTEN -> SYN-RECEIVED", Tshark.Fields(pcap, "tcp", "frame.comment"));
         File.Delete(pcap);
     }
 
@@ -132,7 +138,8 @@ print('echoed', len(got), 'of', n, 'same' if bytes(got) == data else 'DIFFERENT'
         var transcript = new Transcript();
         using var cts = new CancellationTokenSource();
         int exitCode = -1;
-        var options = new TapOptions { Name = tapName, Netns = ns, Drop = 5, Duplicate = 2, Reorder = 2, DelayMs = 2, Seed = 9, Trace = NanoTcp.Trace.TraceLevel.States };
+        string pcap = Path.Combine(Path.GetTempPath(), $"nanotcp-tap-bulk-{id}.pcapng");
+        var options = new TapOptions { Name = tapName, Netns = ns, Drop = 5, Duplicate = 2, Reorder = 2, DelayMs = 2, Seed = 9, Trace = NanoTcp.Trace.TraceLevel.States, Pcap = pcap };
         var boardThread = new Thread(() => exitCode = TapCommand.Run(options, transcript, cts.Token)) { IsBackground = true };
         try
         {
@@ -153,5 +160,10 @@ print('echoed', len(got), 'of', n, 'same' if bytes(got) == data else 'DIFFERENT'
             if (HostNetwork.NamespaceExists(ns)) HostNetwork.Exec("ip", null, "netns", "del", ns);
         }
         Assert.Equal(0, exitCode);
+        // The board's frames the bridge lost are in its capture (it sent them), marked as lost on the wire.
+        var comments = Tshark.Fields(pcap, "tcp", "frame.comment");
+        Assert.Contains("lost on the wire (the bridge dropped it)", comments);
+        Assert.Contains("duplicated on the wire (the bridge sent it twice)", comments);
+        File.Delete(pcap);
     }
 }

@@ -1,4 +1,5 @@
 using NanoTcp.Cli;
+using NanoTcp.Cli.CommandLine;
 using NanoTcp.Sim.Tap;
 using NanoTcp.Trace;
 
@@ -10,7 +11,7 @@ public class TapOptionsTests
     [Fact]
     public void DefaultsAreTheDocumentedOnes()
     {
-        TapOptions o = TapOptions.Parse(Array.Empty<string>(), out string error);
+        TapOptions o = TapCommandLine.Parse(Array.Empty<string>(), out string error);
         Assert.Null(error);
         Assert.Equal("nt0", o.Name);
         Assert.Null(o.Netns);
@@ -22,7 +23,7 @@ public class TapOptionsTests
     [Fact]
     public void ParsesEveryOption()
     {
-        TapOptions o = TapOptions.Parse(new[] { "--name", "tap7", "--netns", "lab", "--drop", "10", "--duplicate", "2.5", "--reorder", "5",
+        TapOptions o = TapCommandLine.Parse(new[] { "--name", "tap7", "--netns", "lab", "--drop", "10", "--duplicate", "2.5", "--reorder", "5",
             "--corrupt", "0.1", "--delay", "20", "--seed", "42", "--pcap", "/tmp/x.pcap", "--trace", "frames" }, out string error);
         Assert.Null(error);
         Assert.Equal("tap7", o.Name);
@@ -36,23 +37,22 @@ public class TapOptionsTests
         Assert.Equal(42u, o.Seed);
         Assert.Equal("/tmp/x.pcap", o.Pcap);
         Assert.Equal(TraceLevel.Frames, o.Trace);
-        Assert.True(TapOptions.Parse(new[] { "--help" }, out _).Help);
     }
 
     [Theory]
-    [InlineData("nanotcp tap: unknown option '--bogus' (try --help)", "--bogus", "1")]
+    [InlineData("nanotcp tap: unknown option '--bogus' (nanotcp tap --help lists the options)", "--bogus", "1")]
     [InlineData("nanotcp tap: --drop wants a percentage 0..100, not '150'", "--drop", "150")]
     [InlineData("nanotcp tap: --drop wants a percentage 0..100, not 'lots'", "--drop", "lots")]
     [InlineData("nanotcp tap: --delay wants milliseconds 0..60000, not '-5'", "--delay", "-5")]
-    [InlineData("nanotcp tap: --seed wants a non-negative integer, not 'x'", "--seed", "x")]
+    [InlineData("nanotcp tap: --seed wants a non-negative whole number, not 'x'", "--seed", "x")]
     [InlineData("nanotcp tap: --trace wants off, states, segments or frames, not 'loud'", "--trace", "loud")]
     [InlineData("nanotcp tap: bad interface name 'much-too-long-name' (1 to 15 letters, digits, '-', '_', '.')", "--name", "much-too-long-name")]
     [InlineData("nanotcp tap: bad namespace name 'a/b' (letters, digits, '-', '_', '.')", "--netns", "a/b")]
-    [InlineData("nanotcp tap: --pcap needs a value (try --help)", "--pcap")]
-    [InlineData("nanotcp tap: unexpected argument 'now' (try --help)", "now")]
+    [InlineData("nanotcp tap: --pcap needs a value (nanotcp tap --help lists the options)", "--pcap")]
+    [InlineData("nanotcp tap: unexpected argument 'now' (nanotcp tap --help lists the options)", "now")]
     public void BadArgumentsGiveOneLineErrors(string expected, params string[] args)
     {
-        Assert.Null(TapOptions.Parse(args, out string error));
+        Assert.Null(TapCommandLine.Parse(args, out string error));
         Assert.Equal(expected, error);
     }
 
