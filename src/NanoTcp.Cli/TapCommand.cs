@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using NanoTcp.Device;
 using NanoTcp.Sim;
 using NanoTcp.Sim.Board;
 using NanoTcp.Sim.Pcap;
@@ -13,7 +14,11 @@ public sealed class TapOptions
 {
     public const string Usage =
         "usage: nanotcp tap [--name NAME] [--netns NAME] [--drop PCT] [--duplicate PCT] [--reorder PCT] [--corrupt PCT]\n" +
-        "                   [--delay MS] [--seed N] [--pcap FILE] [--trace off|states|segments|frames]";
+        "                   [--delay MS] [--seed N] [--pcap FILE] [--trace off|states|segments|frames]\n" +
+        "                   [--connections N] [--rx-ring BYTES] [--tx-ring BYTES] [--mss BYTES] [--wire-mbps N]\n" +
+        "sizes (the board's defaults): --connections 4 TCP connections, --rx-ring 2048 and --tx-ring 2048 bytes\n" +
+        "per connection (the receive ring is the window offered, at most 65535), --mss 1460 (0: from the MTU);\n" +
+        "--wire-mbps 10 paces the emulated cable at the ENC28J60's line rate, 0 (default) runs it at host speed";
 
     /// <summary>The TAP interface (default nt0).</summary>
     public string Name = "nt0";
@@ -31,15 +36,20 @@ public sealed class TapOptions
     /// <summary>Forward key presses from the terminal as they are typed (the CLI sets it when stdin is a terminal):
     /// the board's console echoes and edits the line (Backspace, Ctrl-U), as on a serial terminal.</summary>
     public bool Keys;
-    /// <summary>Poll-loop wait when idle (woken at once by a frame from the TAP).</summary>
-    public int IdleWaitMs = 1;
+    /// <summary>Longest poll-loop wait when idle (woken at once by a frame from the TAP, sooner by the board's next deadline).</summary>
+    public int IdleWaitMs = 10;
+    /// <summary>TCP table and buffer sizes; 0 keeps the board's default (DeviceConfig).</summary>
+    public int Connections, RxRing, TxRing, Mss;
+    /// <summary>The emulated cable's rate in Mbit/s; 0: host speed (see VirtualBoardOptions.WireBitsPerSecond).</summary>
+    public int WireMbps;
 
     /// <summary>Parses the arguments after "tap". Returns null and a one-line error when they are wrong.</summary>
     public static TapOptions Parse(string[] args, out string error)
     {
         var o = new TapOptions();
         error = null;
-        string[] Known = { "--name", "--netns", "--drop", "--duplicate", "--reorder", "--corrupt", "--delay", "--seed", "--pcap", "--trace" };
+        string[] Known = { "--name", "--netns", "--drop", "--duplicate", "--reorder", "--corrupt", "--delay", "--seed", "--pcap", "--trace",
+            "--connections", "--rx-ring", "--tx-ring", "--mss", "--wire-mbps" };
         for (int i = 0; i < args.Length; i++)
         {
             string a = args[i];
@@ -92,6 +102,11 @@ public sealed class TapOptions
                 case "--pcap":
                     o.Pcap = v;
                     break;
+                case "--connections": if (!Count(a, v, 1, 64, out o.Connections, out error)) return null; break;
+                case "--rx-ring": if (!Count(a, v, 536, 65535, out o.RxRing, out error)) return null; break;
+                case "--tx-ring": if (!Count(a, v, 536, 1 << 20, out o.TxRing, out error)) return null; break;
+                case "--mss": if (!Count(a, v, 64, 1460, out o.Mss, out error)) return null; break;
+                case "--wire-mbps": if (!Count(a, v, 0, 10_000, out o.WireMbps, out error)) return null; break;
                 case "--trace":
                     switch (v)
                     {
@@ -123,6 +138,25 @@ public sealed class TapOptions
             if (!(char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_' || c == '.')) return false;
         }
         return true;
+    }
+
+    /// <summary>The board's configuration with the sizes given on the command line.</summary>
+    public DeviceConfig DeviceConfig()
+    {
+        var cfg = new DeviceConfig();
+        if (Connections > 0) cfg.Tcp.Connections = Connections;
+        if (RxRing > 0) cfg.Tcp.ReceiveBufferSize = RxRing;
+        if (TxRing > 0) cfg.Tcp.SendBufferSize = TxRing;
+        if (Mss > 0) cfg.Tcp.Mss = Mss;
+        return cfg;
+    }
+
+    private static bool Count(string option, string v, int min, int max, out int value, out string error)
+    {
+        error = null;
+        if (int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max) return true;
+        error = $"nanotcp tap: {option} wants a whole number {min}..{max}, not '{v}'";
+        return false;
     }
 
     private static bool Percent(string option, string v, out double value, out string error)
@@ -205,6 +239,9 @@ public static class TapCommand
                 DelayMs = o.DelayMs,
                 Pcap = pcap,
                 Banner = "NanoTcp virtual board on TAP " + tap.Name,
+                Device = o.DeviceConfig(),
+                WireBitsPerSecond = o.WireMbps * 1_000_000L,
+                MaxIdleMs = o.IdleWaitMs,
             };
             var board = new VirtualBoard(tap, clock, options);
 
@@ -214,6 +251,12 @@ public static class TapCommand
             {
                 output.WriteLine($"faults (both ways): drop {o.Drop}% duplicate {o.Duplicate}% reorder {o.Reorder}% corrupt {o.Corrupt}% delay {o.DelayMs} ms, seed {o.Seed}");
             }
+            var tcp = options.Device.Tcp;
+            output.WriteLine($"tcp: {tcp.Connections} connections, rings {tcp.ReceiveBufferSize} B receive (the window) / {tcp.SendBufferSize} B send, mss {board.Device.Tcp.LocalMss}; "
+                + $"{board.Device.FootprintBytes} bytes of buffers");
+            output.WriteLine(options.WireBitsPerSecond > 0
+                ? $"wire: paced at {o.WireMbps} Mbit/s; a burst the driver does not keep up with overflows the chip's receive ring, as on a board"
+                : "wire: host speed, not paced at the ENC28J60's 10 Mbit/s (--wire-mbps 10 for that); the bridge waits for room in the chip's receive ring, so nothing overflows it");
             if (o.Pcap != null) output.WriteLine($"capturing the board's side of the wire to {o.Pcap}");
             output.WriteLine("from another terminal, try:");
             output.WriteLine($"  {o.CommandPrefix}ping 192.168.77.2");
@@ -229,9 +272,9 @@ public static class TapCommand
             long turns = 0;
             while (!ct.IsCancellationRequested)
             {
-                board.Poll(clock.NowMs);
+                int sleepMs = board.Poll(clock.NowMs);
                 if (++turns % 1024 == 0) board.Serial.TakeOutput(); // echoed already; keep memory flat
-                tap.WaitReadable(o.IdleWaitMs);
+                if (sleepMs > 0) tap.WaitReadable(sleepMs);
             }
             output.WriteLine();
             output.WriteLine($"stopped: {board.FramesToBoard} frames to the board, {board.FramesFromBoard} from it"

@@ -34,6 +34,7 @@ namespace NanoTcp.Device
         private readonly TcpService[] _services;
         private int _serviceCount;
         private int _servicesNotStarted;
+        private int _framesLastPoll;
         private readonly TcpCloseReason[] _lastReason;
 
         /// <param name="device">the network device (ENC28J60 driver, emulated chip, memory link)</param>
@@ -179,10 +180,15 @@ namespace NanoTcp.Device
             }
         }
 
-        /// <summary>One turn of the main loop: network, services, console, LEDs.</summary>
-        public void Poll(long nowMs)
+        /// <summary>
+        /// One turn of the main loop: network in (frames, timers, TCP output), the services and the
+        /// console, then TCP output again so that whatever they queued in this turn leaves in this turn
+        /// (an echo, a window update after a read, an HTTP page), then the LEDs. Returns the frames
+        /// the interface took from the device.
+        /// </summary>
+        public int Poll(long nowMs)
         {
-            _iface.Poll(nowMs);
+            _framesLastPoll = _iface.Poll(nowMs);
             if (_udpEcho != null)
             {
                 _udpEcho.Poll(nowMs);
@@ -197,16 +203,35 @@ namespace NanoTcp.Device
                 _ipCommands.Poll(nowMs);
                 _tcpCommands.Poll(nowMs);
             }
+            _tcp.Flush(nowMs);
             UpdateLeds(nowMs);
+            return _framesLastPoll;
         }
 
-        /// <summary>The earliest time something is due (TCP timers), so the firmware can sleep until then or an interrupt.</summary>
+        /// <summary>
+        /// When the next Poll has work: <paramref name="nowMs"/> when it has some already (the last
+        /// Poll stopped at RxFramesPerPoll with frames possibly still in the device, or an ACK is owed),
+        /// else the earliest TCP timer or frame held back by `lab delay`; -1 when nothing is scheduled
+        /// (sleep until a frame arrives). The main loop sleeps until then, never past it.
+        /// </summary>
         public long NextDeadlineMs(long nowMs)
         {
-            long t = _tcp.NextTimerMs();
-            if (_faults != null && _faults.NextDueMs < t)
+            if (_framesLastPoll >= _iface.Config.RxFramesPerPoll)
             {
-                t = _faults.NextDueMs; // a frame `lab delay` holds back
+                return nowMs;
+            }
+            long t = _tcp.NextTimerMs();
+            if (_faults != null)
+            {
+                long held = _faults.NextDueMs; // long.MaxValue when nothing is held
+                if (held != long.MaxValue && (t < 0 || held < t))
+                {
+                    t = held;
+                }
+            }
+            if (t < 0)
+            {
+                return -1;
             }
             return t < nowMs ? nowMs : t;
         }
