@@ -184,8 +184,12 @@ public sealed class VirtualBoard : IStatsSource
         string wire = Options.WireBitsPerSecond > 0 ? $"{Options.WireBitsPerSecond / 1_000_000.0:0.##} Mbit/s" : "host speed";
         c.WriteLine($"chip    (emulated, cable {wire}) from-cable {k.FramesFromWire} stored {k.FramesStored} to-cable {k.FramesToWire}");
         c.WriteLine($"chip    dropped: overflow {k.FramesDroppedOverflow} in {k.OverflowEpisodes} overflows, cable-queue {k.FramesDroppedCableQueue}, filtered {k.FramesFiltered}, rx-off {k.FramesDroppedRxDisabled}");
-        c.WriteLine($"bridge  to-board {FramesToBoard} from-board {FramesFromBoard} waits-for-room {WaitsForRoom}");
+        c.WriteLine($"bridge  to-board {FramesToBoard} from-board {FramesFromBoard} waits-for-room {WaitsForRoom}"
+            + $" tcp-segments-from-board {Retransmissions.Segments} retransmitted {Retransmissions.Retransmitted}");
     }
+
+    /// <summary>TCP segments the board sent again, counted on its side of the wire.</summary>
+    public TcpRetransmissionCounter Retransmissions { get; } = new();
 
     /// <summary>Turns in which a frame from the peer waited for room in the chip's ring (host-speed cable).</summary>
     public long WaitsForRoom { get; private set; }
@@ -224,6 +228,7 @@ public sealed class VirtualBoard : IStatsSource
         {
             int n = _board.Receive(_frame, 0, _frame.Length, nowMs);
             if (n <= 0) break;
+            Retransmissions.Observe(_frame, n);
             _link.Transmit(_frame, 0, n, nowMs);
             FramesFromBoard++;
         }
