@@ -53,7 +53,9 @@ namespace NanoTcp.Device
             }
             _iface = new NetInterface(device, _config.Interface, _tracer);
             _tcp = new TcpStack(_config.Tcp, _iface, _tracer);
-            _iface.AttachTransport(_tcp);
+            // TCP output (and its timers) runs after the services, not inside the interface's poll:
+            // see Poll.
+            _iface.AttachTransport(new TcpInputOnly(_tcp));
             _leds = new LedController(_config.Leds, ledOutputs);
             _lastReason = new TcpCloseReason[_tcp.ConnectionSlots];
 
@@ -181,10 +183,11 @@ namespace NanoTcp.Device
         }
 
         /// <summary>
-        /// One turn of the main loop: network in (frames, timers, TCP output), the services and the
-        /// console, then TCP output again so that whatever they queued in this turn leaves in this turn
-        /// (an echo, a window update after a read, an HTTP page), then the LEDs. Returns the frames
-        /// the interface took from the device.
+        /// One turn of the main loop: frames in (TCP input), the services and the console, then TCP's
+        /// timers and output, so that whatever they queued in this turn leaves in this turn (an echo,
+        /// an HTTP page) and the ACK for what arrived carries the window as it is after they read
+        /// (one ACK with the window open again, not a shrunken window followed by an update). Then
+        /// the LEDs. Returns the frames the interface took from the device.
         /// </summary>
         public int Poll(long nowMs)
         {
@@ -203,7 +206,7 @@ namespace NanoTcp.Device
                 _ipCommands.Poll(nowMs);
                 _tcpCommands.Poll(nowMs);
             }
-            _tcp.Flush(nowMs);
+            _tcp.Poll(nowMs);
             UpdateLeds(nowMs);
             return _framesLastPoll;
         }
@@ -242,6 +245,32 @@ namespace NanoTcp.Device
             if (!service.IsRunning)
             {
                 _servicesNotStarted++;
+            }
+        }
+
+        /// <summary>
+        /// TCP as the interface sees it inside the composition: segments go straight in; the
+        /// interface's per-poll call does nothing, because the composition runs TCP's timers and
+        /// output itself once the services have had their turn.
+        /// </summary>
+        private sealed class TcpInputOnly : ITransportLayer
+        {
+            private readonly TcpStack _tcp;
+
+            public TcpInputOnly(TcpStack tcp)
+            {
+                _tcp = tcp;
+            }
+
+            public int Protocol { get { return _tcp.Protocol; } }
+
+            public DropReason Input(uint source, uint destination, byte[] buffer, int offset, int length, long nowMs)
+            {
+                return _tcp.Input(source, destination, buffer, offset, length, nowMs);
+            }
+
+            public void Poll(long nowMs)
+            {
             }
         }
 

@@ -133,24 +133,6 @@ namespace NanoTcp.Tcp
         }
 
         /// <summary>
-        /// Sends what every connection has ready (data and FINs the applications queued since the last
-        /// Poll, window updates after they read) without running timers, so that an answer leaves in
-        /// the turn its request arrived instead of at the next Poll.
-        /// </summary>
-        public void Flush(long nowMs)
-        {
-            _now = nowMs;
-            for (int i = 0; i < _conns.Length; i++)
-            {
-                TcpConnection c = _conns[i];
-                if (c.InUse)
-                {
-                    Output(c, nowMs);
-                }
-            }
-        }
-
-        /// <summary>
         /// Earliest time at which Poll has timer work, or -1 when no timer runs. Firmware may sleep
         /// until then (or until a frame arrives); tests jump a virtual clock to it.
         /// </summary>

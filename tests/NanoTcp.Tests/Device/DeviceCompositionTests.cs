@@ -25,14 +25,14 @@ public class DeviceCompositionTests
         public readonly TcpStack PcTcp;
         public long Now;
 
-        public Rig(int rxFramesPerPoll = 8)
+        public Rig(int rxFramesPerPoll = 8, bool pcNagle = true)
         {
             var cfg = new DeviceConfig { Leds = LedLayout.FourLeds, TraceLevel = TraceLevel.States };
             cfg.Interface.Address = BoardIp;
             cfg.Interface.RxFramesPerPoll = rxFramesPerPoll;
             Board = new DeviceComposition(Cable.A, Serial, null, cfg);
             Pc = new NetInterface(Cable.B, new InterfaceConfig { Address = PcIp, MacAddress = new byte[] { 2, 0x50, 0x43, 0, 0, 1 } }, null);
-            PcTcp = new TcpStack(new TcpConfig { ReceiveBufferSize = 8192 }, Pc, null);
+            PcTcp = new TcpStack(new TcpConfig { ReceiveBufferSize = 8192, Nagle = pcNagle }, Pc, null);
             Pc.AttachTransport(PcTcp);
             Board.Start("NanoTcp test board");
         }
@@ -167,6 +167,29 @@ public class DeviceCompositionTests
         // in that turn (no delayed ACK): the PC sees its data acknowledged and the whole window again.
         Assert.Equal(0, r.Board.Tcp.ConnectionAt(0).ReceiveQueued);
         Assert.Equal(1, r.Cable.PendingAtB);
+        r.Pc.Poll(r.Now);
+        Assert.Equal(2048, r.PcTcp.ConnectionAt(h).SendWindow);
+        Assert.Equal(0, r.PcTcp.ConnectionAt(h).SendQueued);
+    }
+
+    [Fact]
+    public void SegmentsThatFillTheWindowInOneTurnLeaveItOpenAtTheEndOfThatTurn()
+    {
+        var r = new Rig(pcNagle: false);
+        int h = r.PcTcp.Connect(BoardIp, 9, 0);
+        r.Run(20);
+        r.Run(300);
+        var block = new byte[1024];
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(block.Length, r.PcTcp.Send(h, block, 0, block.Length));
+            r.Pc.Poll(r.Now);
+        }
+        Assert.Equal(2, r.Cable.PendingAtA); // the board's whole 2 KB window, in one turn
+        r.Board.Poll(r.Now);
+        // TCP acknowledges the second segment as it arrives (window 0: the ring is full); the discard
+        // service reads both in the same turn and the window update follows in that turn.
+        Assert.InRange(r.Cable.PendingAtB, 1, 2);
         r.Pc.Poll(r.Now);
         Assert.Equal(2048, r.PcTcp.ConnectionAt(h).SendWindow);
         Assert.Equal(0, r.PcTcp.ConnectionAt(h).SendQueued);
