@@ -150,6 +150,8 @@ public static class SideBySideBench
             }
             Console.WriteLine();
             Console.WriteLine("Goodput under loss (discard; nftables drops in the bridge, both directions, the same for both stacks)");
+            Console.WriteLine("  dropped: packets dropped/seen in the bridge towards and from the stack; kernel retrans: TCP_INFO total_retrans");
+            Console.WriteLine("  as `ss -tin` shows it, summed over the runs (nstat TcpRetransSegs); stack retrans: segments the stack sent again");
             Console.WriteLine($"  {"stack",-8} {"rings",-6} {"loss",5} {"MiB/s min/median/max",24} {"of clean",9} {"dropped to/from stack",22} {"kernel retrans",15} {"stack retrans",14}");
             foreach (string line in loss) Console.WriteLine(line);
             return 0;
@@ -221,6 +223,7 @@ public static class SideBySideBench
                 foreach (StackProcess s in window == 65535 ? new[] { lwip, nano } : new[] { nano })
                 {
                     var mibs = new List<double>();
+                    int stalled = 0;
                     long kernelRetrans = 0, dropTo = 0, dropFrom = 0, stackRetrans0 = s.Retransmitted(), nstat0 = KernelRetransSegs();
                     long passedTo = 0, passedFrom = 0;
                     for (int r = 0; r < o.LossRounds; r++)
@@ -230,22 +233,33 @@ public static class SideBySideBench
                         var (pt, dt, pf, df) = LossCounters();
                         SetLoss(s.Tap, 0);
                         mibs.Add(Num(d, "mib_per_s"));
+                        if (Num(d, "stalled") > 0) stalled++;
                         kernelRetrans += (long)Num(d, "retrans");
                         dropTo += dt; dropFrom += df; passedTo += pt; passedFrom += pf;
                     }
                     // One echo under the same loss: data both ways, so the stack retransmits too.
                     SetLoss(s.Tap, perMille);
-                    var e = ClientRun("echo", s.Ip, o.LossSeconds);
+                    string echo;
+                    try
+                    {
+                        var e = ClientRun("echo", s.Ip, o.LossSeconds);
+                        kernelRetrans += (long)Num(e, "retrans");
+                        echo = $"{Num(e, "mib_per_s"):0.00} MiB/s";
+                    }
+                    catch (BenchException x)
+                    {
+                        echo = "did not finish: " + x.Message;
+                    }
                     var (ept, edt, epf, edf) = LossCounters();
                     SetLoss(s.Tap, 0);
-                    kernelRetrans += (long)Num(e, "retrans");
                     dropTo += edt; dropFrom += edf; passedTo += ept; passedFrom += epf;
                     long stackRetrans = s.Retransmitted() - stackRetrans0;
                     long nstat = KernelRetransSegs() - nstat0;
                     double clean = _cleanDiscard[s.Name + "|" + window];
                     string rings = window == 65535 ? "64 KB" : "2 KB";
                     lines.Add($"  {s.Name,-8} {rings,-6} {perMille / 10.0,4:0}% {Triple(mibs, ""),24} {Median(mibs) / clean * 100,8:0}% "
-                        + $"{$"{dropTo}/{passedTo + dropTo} {dropFrom}/{passedFrom + dropFrom}",22} {$"{kernelRetrans} ({nstat})",15} {stackRetrans,14}");
+                        + $"{$"{dropTo}/{passedTo + dropTo} {dropFrom}/{passedFrom + dropFrom}",22} {$"{kernelRetrans} ({nstat})",15} {stackRetrans,14}"
+                        + (stalled > 0 ? $"  {stalled} of {o.LossRounds} stalled 30 s waiting for the stack's FIN" : ""));
                     if (window == 2048)
                     {
                         // Two 1 KB segments in flight: a lost data segment or the ACK for it waits for the kernel's RTO.
@@ -253,10 +267,7 @@ public static class SideBySideBench
                         double rtoBound = 1024 / (p * 0.2 + 1024 / (clean * 1048576)) / 1048576;
                         lines.Add($"  {"",-8} {"",-6} {"",5} bound from the kernel's RTOs (1 KB segments, one {perMille / 10.0:0}% loss = 200 ms RTO): {rtoBound:0.00} MiB/s");
                     }
-                    if (s.Name == "NanoTcp")
-                    {
-                        lines.Add($"  {"",-8} {"",-6} {"",5} echo under the same loss: {Num(e, "mib_per_s"):0.00} MiB/s");
-                    }
+                    lines.Add($"  {"",-8} {"",-6} {"",5} echo under the same loss: {echo}");
                 }
             }
             return lines;
