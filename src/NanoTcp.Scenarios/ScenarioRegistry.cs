@@ -20,6 +20,9 @@ namespace NanoTcp.Scenarios
                 new OldDuplicateSynClient(),
                 new OldDuplicateSynServer(),
                 new IsnRfc6528(),
+                new KarnDuplicateSyn(),
+                new RtoThreeSecondsAfterSynTimeout(),
+                new SynAckDataTrimmed(),
                 // data
                 new DataBothWays(),
                 new DelayedAck(),
@@ -29,6 +32,8 @@ namespace NanoTcp.Scenarios
                 new DuplicateAndOverlap(),
                 new SequenceWrap(),
                 new AckAtWindowEdge(),
+                new FinAfterHole(),
+                new GapFillAckedAtOnce(),
                 // closing
                 new FourWayCloseActive(),
                 new ThreeWayClose(),
@@ -41,6 +46,7 @@ namespace NanoTcp.Scenarios
                 new FinRetransmitFinWait1(),
                 new TimeWaitRstIgnored(),
                 new TimeWaitNewSyn(),
+                new TimeWaitOnlyRetransmittedFinRestarts(),
                 new RstInEverySynchronizedState(),
                 new RetransmitGiveUpWhileClosing(),
                 new OrphanedFinWait2Timeout(),
@@ -67,7 +73,10 @@ namespace NanoTcp.Scenarios
                 new FastRetransmitOnThreeDupAcks(),
                 new FastRecoveryPartialAck(),
                 new LimitedTransmit(),
+                new FastRecoveryInflation(),
                 new ZeroWindowPersist(),
+                new PersistGivesUpOnSilentPeer(),
+                new PersistOrphanGivesUp(),
                 new KeepaliveProbes(),
                 new HalfOpenExpires(),
                 // flow control
@@ -80,7 +89,13 @@ namespace NanoTcp.Scenarios
                 new BacklogOverflow(),
                 new SynFloodKeepsEstablished(),
                 new TimeWaitReuse(),
+                // ICMP errors
+                new PathMtuDiscovery(),
+                new ForgedIcmpIgnored(),
+                new ConnectPortUnreachable(),
+                new IcmpSoftErrors(),
                 // hostile input
+                new InvalidSourceAddresses(),
                 new RandomSegmentsNeverThrow(),
                 new BlindInjectionDoesNotCorrupt(),
                 // two stacks over a link

@@ -56,7 +56,7 @@ public sealed class TcpFlagsFilter : TcpSegmentFilter
     /// <summary>Called when a segment matches (and is therefore dropped).</summary>
     public Action OnMatch { get; set; }
 
-    protected override bool MatchesSegment(Ipv4Packet ip, TcpPacket tcp)
+    protected override bool MatchesSegment(byte[] frame, int ipOffset, int tcpOffset)
     {
         OnMatch?.Invoke();
         return true;

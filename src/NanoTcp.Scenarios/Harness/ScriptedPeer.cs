@@ -62,7 +62,7 @@ namespace NanoTcp.Scenarios
         private readonly SentSegment[] _queue = new SentSegment[64];
         private int _head;
         private int _count;
-        private TcpOptions _opts;
+        private readonly TcpSegment _sent = new TcpSegment();
         /// <summary>When false, captured segments are discarded (a "lost" reply).</summary>
         public bool Capturing = true;
 
@@ -91,8 +91,8 @@ namespace NanoTcp.Scenarios
 
         public DropReason SendIpv4(uint destination, int protocol, int transportLength, long nowMs)
         {
-            TcpPacket p = new TcpPacket(_tx, 34, transportLength);
-            if (p.Validate(StackIp, destination) != DropReason.None)
+            TcpSegment p = _sent;
+            if (p.Parse(StackIp, destination, _tx, 34, transportLength) != DropReason.None)
             {
                 Check.Fail("stack sent a segment with a bad checksum or header");
             }
@@ -109,15 +109,14 @@ namespace NanoTcp.Scenarios
             s.Destination = destination;
             s.SrcPort = p.SourcePort;
             s.DstPort = p.DestinationPort;
-            s.Seq = p.SequenceNumber;
+            s.Seq = p.Seq;
             s.Ack = p.AckNumber;
             s.Flags = p.Flags;
             s.Window = p.Window;
-            s.OptionsLength = p.OptionsLength;
-            _opts.Parse(_tx, p.OptionsOffset, p.OptionsLength);
-            s.Mss = _opts.Mss;
-            s.WindowScale = _opts.WindowScale;
-            s.SackPermitted = _opts.SackPermitted;
+            s.OptionsLength = p.PayloadOffset - p.HeaderOffset - TcpPacket.HeaderLength;
+            s.Mss = p.Options.Mss;
+            s.WindowScale = p.Options.WindowScale;
+            s.SackPermitted = p.Options.SackPermitted;
             s.PayloadLength = p.PayloadLength;
             Array.Copy(_tx, p.PayloadOffset, s.Payload, 0, p.PayloadLength);
             s.TimeMs = nowMs;
@@ -161,6 +160,19 @@ namespace NanoTcp.Scenarios
             DropReason r = Stack.Input(source, StackIp, _in, 0, len, Now);
             AssertInvariants();
             return r;
+        }
+
+        /// <summary>
+        /// An ICMP error from a router about a segment the stack sent (<paramref name="quoted"/>): the stack's
+        /// IPv4 header and the first 8 bytes of its TCP header, as RFC 792 quotes them.
+        /// </summary>
+        public void IcmpError(int type, int code, int nextHopMtu, SentSegment quoted)
+        {
+            byte[] q = new byte[40];
+            Ipv4Packet.WriteHeader(q, 0, StackIp, quoted.Destination, IpProtocol.Tcp, TcpPacket.HeaderLength + quoted.PayloadLength, 1, 64);
+            TcpPacket.WriteHeader(q, 20, quoted.SrcPort, quoted.DstPort, quoted.Seq, quoted.Ack, quoted.Flags, quoted.Window, 0);
+            Stack.IcmpError(type, code, nextHopMtu, q, 0, 28, Now);
+            AssertInvariants();
         }
 
         // ---- expecting ----

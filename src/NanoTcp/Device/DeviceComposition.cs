@@ -272,6 +272,16 @@ namespace NanoTcp.Device
             public void Poll(long nowMs)
             {
             }
+
+            public void IcmpError(int type, int code, int nextHopMtu, byte[] b, int ipOffset, int length, long nowMs)
+            {
+                _tcp.IcmpError(type, code, nextHopMtu, b, ipOffset, length, nowMs);
+            }
+
+            public void AddressChanged(uint oldAddress, uint newAddress, long nowMs)
+            {
+                _tcp.AddressChanged(oldAddress, newAddress, nowMs);
+            }
         }
 
         private void UpdateLeds(long nowMs)

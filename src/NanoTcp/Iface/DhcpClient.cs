@@ -21,6 +21,7 @@ namespace NanoTcp.Iface
         private readonly NetInterface _iface;
         private readonly InterfaceConfig _config;
         private readonly Rand _rand;
+        private readonly DhcpMessage _msg = new DhcpMessage();
 
         private DhcpState _state = DhcpState.Init;
         private uint _xid;
@@ -56,7 +57,7 @@ namespace NanoTcp.Iface
         public long RebindAtMs { get { return _t2At; } }
         public long ExpiresAtMs { get { return _expiresAt; } }
         public bool FallbackApplied { get { return _fallbackApplied; } }
-        internal int FootprintBytes { get { return 128; } }
+        internal int FootprintBytes { get { return 128 + 16 * 12; } }
 
         internal void Poll(long nowMs)
         {
@@ -125,8 +126,8 @@ namespace NanoTcp.Iface
 
         internal DropReason Input(byte[] b, int offset, int length, long nowMs)
         {
-            DhcpMessage m = new DhcpMessage(b, offset, length);
-            DropReason r = m.ParseOptions();
+            DhcpMessage m = _msg;
+            DropReason r = m.Parse(b, offset, length);
             if (r != DropReason.None)
             {
                 return r;

@@ -24,5 +24,14 @@ namespace NanoTcp.Iface
 
         /// <summary>Runs due timers and sends what is ready.</summary>
         void Poll(long nowMs);
+        /// <summary>
+        /// An ICMP error (destination unreachable, time exceeded) arrived quoting one of our datagrams of
+        /// this protocol: b[ipOffset, +length) is the quoted IPv4 header and what follows it (at least 8
+        /// bytes). <paramref name="nextHopMtu"/> is the MTU a "fragmentation needed" carries (RFC 1191), else 0.
+        /// Must never throw.
+        /// </summary>
+        void IcmpError(int type, int code, int nextHopMtu, byte[] b, int ipOffset, int length, long nowMs);
+        /// <summary>The interface's address changed from <paramref name="oldAddress"/> (0 = none) to <paramref name="newAddress"/>.</summary>
+        void AddressChanged(uint oldAddress, uint newAddress, long nowMs);
     }
 }

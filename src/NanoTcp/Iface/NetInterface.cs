@@ -117,6 +117,7 @@ namespace NanoTcp.Iface
         /// </summary>
         public void SetAddress(uint address, uint netmask, uint gateway, long nowMs)
         {
+            uint old = _address;
             bool changed = address != _address;
             _address = address;
             _netmask = netmask;
@@ -132,6 +133,10 @@ namespace NanoTcp.Iface
             if (changed && address != 0)
             {
                 SendArp(ArpPacket.OpRequest, Wire.MacAddress.Broadcast, 0, address, Wire.MacAddress.Zero, address, nowMs);
+            }
+            if (changed && _transport != null)
+            {
+                _transport.AddressChanged(old, address, nowMs);
             }
         }
 
@@ -236,8 +241,7 @@ namespace NanoTcp.Iface
 
         private DropReason DispatchFrame(int length, long nowMs)
         {
-            EthernetFrame eth = new EthernetFrame(_rx, 0, length);
-            DropReason r = eth.Validate();
+            DropReason r = EthernetFrame.Validate(_rx, 0, length);
             if (r != DropReason.None)
             {
                 return r;
@@ -248,31 +252,31 @@ namespace NanoTcp.Iface
                 // Multicast and other hosts' unicast (promiscuous devices, leaky filters).
                 return DropReason.FrameNotForUs;
             }
-            int type = eth.EtherType;
+            int type = EthernetFrame.Type(_rx, 0);
+            int payload = length - EthernetFrame.HeaderLength;
             if (type == EtherType.Arp)
             {
-                return ProcessArp(eth.PayloadLength, nowMs);
+                return ProcessArp(payload, nowMs);
             }
             if (type == EtherType.Ipv4)
             {
-                return ProcessIpv4(eth.PayloadLength, broadcast, nowMs);
+                return ProcessIpv4(payload, broadcast, nowMs);
             }
             return DropReason.EtherTypeUnknown;
         }
 
         private DropReason ProcessArp(int available, long nowMs)
         {
-            ArpPacket arp = new ArpPacket(_rx, EthIpOffset, available);
-            DropReason r = arp.Validate();
+            DropReason r = ArpPacket.Validate(_rx, EthIpOffset, available);
             if (r != DropReason.None)
             {
                 return r;
             }
-            int op = arp.Operation;
+            int op = ArpPacket.Operation(_rx, EthIpOffset);
             if (op == ArpPacket.OpRequest) _counters.ArpRequestsIn++; else _counters.ArpRepliesIn++;
-            uint spa = arp.SenderProtocolAddress;
-            uint tpa = arp.TargetProtocolAddress;
-            int sha = arp.SenderHardwareOffset;
+            uint spa = ArpPacket.SenderProtocolAddress(_rx, EthIpOffset);
+            uint tpa = ArpPacket.TargetProtocolAddress(_rx, EthIpOffset);
+            int sha = EthIpOffset + ArpPacket.SenderHardwareAt;
             if (Wire.MacAddress.IsGroup(_rx, sha) || Wire.MacAddress.IsZero(_rx, sha) || Wire.MacAddress.Equal(_rx, sha, _mac, 0)
                 || spa == Ipv4Address.Broadcast || Ipv4Address.IsMulticast(spa))
             {
@@ -305,19 +309,23 @@ namespace NanoTcp.Iface
 
         private DropReason ProcessIpv4(int available, bool linkBroadcast, long nowMs)
         {
-            Ipv4Packet ip = new Ipv4Packet(_rx, EthIpOffset, available);
-            DropReason r = ip.Validate();
+            DropReason r = Ipv4Packet.Validate(_rx, EthIpOffset, available);
             if (r != DropReason.None)
             {
                 return r;
             }
+            if (Ipv4Packet.IsFragment(_rx, EthIpOffset))
+            {
+                return DropReason.Ipv4Fragment;
+            }
             _counters.Ipv4In++;
-            uint src = ip.Source;
-            uint dst = ip.Destination;
-            if (src == Ipv4Address.Broadcast || Ipv4Address.IsMulticast(src) || (_address != 0 && src == _address)
+            uint src = Ipv4Packet.Source(_rx, EthIpOffset);
+            uint dst = Ipv4Packet.Destination(_rx, EthIpOffset);
+            if (!Ipv4Address.IsValidSource(src) || (_address != 0 && src == _address)
                 || (_address != 0 && Ipv4Address.IsBroadcast(src, _netmask) && (src & _netmask) == (_address & _netmask)))
             {
-                // A broadcast, multicast or our own source address (the "land" attack) is never legitimate.
+                // 0/8, loopback, multicast, broadcast (RFC 1122 3.2.1.3) or our own address (the "land"
+                // attack): never a legitimate source.
                 return DropReason.Ipv4BadSource;
             }
             bool unicast = _address != 0 && dst == _address;
@@ -329,9 +337,9 @@ namespace NanoTcp.Iface
             {
                 return DropReason.Ipv4NotForUs;
             }
-            int offset = ip.PayloadOffset;
-            int length = ip.PayloadLength;
-            switch (ip.Protocol)
+            int offset = Ipv4Packet.PayloadOffset(_rx, EthIpOffset);
+            int length = Ipv4Packet.PayloadLength(_rx, EthIpOffset);
+            switch (Ipv4Packet.Protocol(_rx, EthIpOffset))
             {
                 case IpProtocol.Icmp:
                     return ProcessIcmp(src, unicast, offset, length, nowMs);
@@ -355,14 +363,16 @@ namespace NanoTcp.Iface
 
         private DropReason ProcessIcmp(uint src, bool unicast, int offset, int length, long nowMs)
         {
-            IcmpPacket icmp = new IcmpPacket(_rx, offset, length);
-            DropReason r = icmp.Validate();
+            DropReason r = IcmpPacket.Validate(_rx, offset, length);
             if (r != DropReason.None)
             {
                 return r;
             }
-            int type = icmp.Type;
-            TraceIcmp(false, src, _address, type, icmp.EchoSequence, icmp.PayloadLength, nowMs);
+            int type = IcmpPacket.Type(_rx, offset);
+            int payload = length - IcmpPacket.HeaderLength;
+            int echoId = IcmpPacket.EchoIdentifier(_rx, offset);
+            int echoSeq = IcmpPacket.EchoSequence(_rx, offset);
+            TraceIcmp(false, src, _address, type, echoSeq, payload, nowMs);
             if (type == IcmpPacket.TypeEchoRequest)
             {
                 _counters.IcmpEchoRequestsIn++;
@@ -371,11 +381,10 @@ namespace NanoTcp.Iface
                     // Like Linux (icmp_echo_ignore_broadcasts): no smurf amplifier.
                     return DropReason.IcmpTypeIgnored;
                 }
-                int payload = icmp.PayloadLength;
-                Array.Copy(_rx, icmp.PayloadOffset, _tx, TransportAt + IcmpPacket.HeaderLength, payload);
-                IcmpPacket.WriteHeaderAndChecksum(_tx, TransportAt, IcmpPacket.TypeEchoReply, 0, icmp.EchoIdentifier, icmp.EchoSequence, payload);
+                Array.Copy(_rx, offset + IcmpPacket.HeaderLength, _tx, TransportAt + IcmpPacket.HeaderLength, payload);
+                IcmpPacket.WriteHeaderAndChecksum(_tx, TransportAt, IcmpPacket.TypeEchoReply, 0, echoId, echoSeq, payload);
                 _counters.IcmpEchoRepliesOut++;
-                TraceIcmp(true, _address, src, IcmpPacket.TypeEchoReply, icmp.EchoSequence, payload, nowMs);
+                TraceIcmp(true, _address, src, IcmpPacket.TypeEchoReply, echoSeq, payload, nowMs);
                 SendIpv4(src, IpProtocol.Icmp, IcmpPacket.HeaderLength + payload, nowMs);
                 return DropReason.None;
             }
@@ -384,13 +393,24 @@ namespace NanoTcp.Iface
                 _counters.IcmpEchoRepliesIn++;
                 if (_pingListener != null)
                 {
-                    _pingListener.OnEchoReply(src, icmp.EchoIdentifier, icmp.EchoSequence, icmp.PayloadLength, nowMs);
+                    _pingListener.OnEchoReply(src, echoId, echoSeq, payload, nowMs);
                 }
                 return DropReason.None;
             }
-            if (type == IcmpPacket.TypeDestinationUnreachable)
+            if (type == IcmpPacket.TypeDestinationUnreachable || type == IcmpPacket.TypeTimeExceeded)
             {
-                _counters.IcmpUnreachableIn++;
+                if (type == IcmpPacket.TypeDestinationUnreachable)
+                {
+                    _counters.IcmpUnreachableIn++;
+                }
+                // The error quotes one of our datagrams: hand it to the transport it belongs to (RFC 1122 3.2.2.1).
+                int quoted = offset + IcmpPacket.HeaderLength;
+                if (payload >= Ipv4Packet.HeaderLength + 8 && _transport != null
+                    && Ipv4Packet.Protocol(_rx, quoted) == _transport.Protocol && Ipv4Packet.Source(_rx, quoted) == _address)
+                {
+                    int mtu = type == IcmpPacket.TypeDestinationUnreachable ? echoSeq : 0; // RFC 1191: next-hop MTU in the low word
+                    _transport.IcmpError(type, IcmpPacket.Code(_rx, offset), mtu, _rx, quoted, payload, nowMs);
+                }
                 return DropReason.None;
             }
             return DropReason.IcmpTypeIgnored;
@@ -398,19 +418,21 @@ namespace NanoTcp.Iface
 
         private DropReason ProcessUdp(uint src, uint dst, bool unicast, int offset, int length, long nowMs)
         {
-            UdpDatagram udp = new UdpDatagram(_rx, offset, length);
-            DropReason r = udp.Validate(src, dst);
+            DropReason r = UdpDatagram.Validate(_rx, offset, length, src, dst);
             if (r != DropReason.None)
             {
                 return r;
             }
             _counters.UdpIn++;
-            int port = udp.DestinationPort;
-            TraceUdp(false, src, udp.SourcePort, dst, port, udp.PayloadLength, nowMs);
+            int port = UdpDatagram.DestinationPort(_rx, offset);
+            int srcPort = UdpDatagram.SourcePort(_rx, offset);
+            int payloadOffset = offset + UdpDatagram.HeaderLength;
+            int payload = UdpDatagram.PayloadLength(_rx, offset);
+            TraceUdp(false, src, srcPort, dst, port, payload, nowMs);
             if (port == DhcpClient.ClientPort && _dhcp != null)
             {
                 _counters.DhcpIn++;
-                return _dhcp.Input(_rx, udp.PayloadOffset, udp.PayloadLength, nowMs);
+                return _dhcp.Input(_rx, payloadOffset, payload, nowMs);
             }
             UdpSocket socket = FindUdp(port);
             if (socket == null)
@@ -421,7 +443,7 @@ namespace NanoTcp.Iface
                 }
                 return DropReason.UdpPortClosed;
             }
-            if (!socket.Deliver(src, udp.SourcePort, _rx, udp.PayloadOffset, udp.PayloadLength))
+            if (!socket.Deliver(src, srcPort, _rx, payloadOffset, payload))
             {
                 return DropReason.UdpQueueFull;
             }
@@ -453,11 +475,11 @@ namespace NanoTcp.Iface
                 return;
             }
             _icmpErrorsInWindow++;
-            Ipv4Packet ip = new Ipv4Packet(_rx, EthIpOffset, 0);
-            int quote = ip.HeaderLengthBytes + 8;
-            if (quote > ip.TotalLength)
+            int quote = Ipv4Packet.HeaderBytes(_rx, EthIpOffset) + 8;
+            int total = Ipv4Packet.TotalLength(_rx, EthIpOffset);
+            if (quote > total)
             {
-                quote = ip.TotalLength;
+                quote = total;
             }
             Array.Copy(_rx, EthIpOffset, _tx, TransportAt + IcmpPacket.HeaderLength, quote);
             IcmpPacket.WriteHeaderAndChecksum(_tx, TransportAt, IcmpPacket.TypeDestinationUnreachable, IcmpPacket.CodePortUnreachable, 0, 0, quote);

@@ -31,10 +31,10 @@ namespace NanoTcp.Phy
             {
                 return false;
             }
-            Ipv4Packet ip = new Ipv4Packet(frame, offset + 14, length - 14);
-            TcpPacket tcp = new TcpPacket(frame, ip.PayloadOffset, ip.PayloadLength);
-            int payload = tcp.PayloadLength;
-            if ((tcp.Flags & _mask) != _value || payload < _minPayload || payload > _maxPayload || !MatchesSegment(ip, tcp))
+            int ip = offset + EthernetFrame.HeaderLength;
+            int tcp = Ipv4Packet.PayloadOffset(frame, ip);
+            int payload = Ipv4Packet.PayloadLength(frame, ip) - TcpPacket.DataOffset(frame, tcp);
+            if ((TcpPacket.Flags(frame, tcp) & _mask) != _value || payload < _minPayload || payload > _maxPayload || !MatchesSegment(frame, ip, tcp))
             {
                 return false;
             }
@@ -42,8 +42,9 @@ namespace NanoTcp.Phy
             return true;
         }
 
-        /// <summary>A further condition for subclasses (e.g. the connection's state); true here.</summary>
-        protected virtual bool MatchesSegment(Ipv4Packet ip, TcpPacket tcp)
+        /// <summary>A further condition for subclasses (e.g. the connection's state), given the IPv4 and
+        /// TCP header offsets in the frame; true here.</summary>
+        protected virtual bool MatchesSegment(byte[] frame, int ipOffset, int tcpOffset)
         {
             return true;
         }

@@ -211,13 +211,13 @@ namespace NanoTcp.Shell
                 _tcp = tcp;
             }
 
-            protected override bool MatchesSegment(Ipv4Packet ip, TcpPacket tcp)
+            protected override bool MatchesSegment(byte[] frame, int ipOffset, int tcpOffset)
             {
                 for (int i = 0; i < _tcp.ConnectionSlots; i++)
                 {
                     TcpConnection c = _tcp.ConnectionAt(i);
-                    if (c != null && c.IsInUse && c.CurrentState == TcpState.TimeWait && c.LocalPortNumber == tcp.SourcePort
-                        && c.RemotePortNumber == tcp.DestinationPort && c.RemoteAddress == ip.Destination)
+                    if (c != null && c.IsInUse && c.CurrentState == TcpState.TimeWait && c.LocalPortNumber == TcpPacket.SourcePort(frame, tcpOffset)
+                        && c.RemotePortNumber == TcpPacket.DestinationPort(frame, tcpOffset) && c.RemoteAddress == Ipv4Packet.Destination(frame, ipOffset))
                     {
                         return true;
                     }

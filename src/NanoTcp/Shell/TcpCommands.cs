@@ -82,20 +82,18 @@ namespace NanoTcp.Shell
         /// <summary>Shows or sets MSL; new TIME-WAIT periods use it (a 60 s wait is long for a lab).</summary>
         private void Msl(string[] args, SerialConsole c)
         {
-            TcpConfig cfg = _tcp.Config;
             if (args.Length > 0)
             {
                 int ms;
-                if (!IpCommands.TryParseInt(args[0], out ms) || ms < 1 || ms > 600000)
+                if (!IpCommands.TryParseInt(args[0], out ms) || !_tcp.SetMsl(ms))
                 {
                     c.WriteLine("error: msl takes milliseconds, 1..600000");
                     return;
                 }
-                cfg.MslMs = ms;
             }
             TextLine o = c.Out;
             o.Clear();
-            o.Append("msl ").Append((long)cfg.MslMs).Append(" ms: TIME-WAIT lasts ").Append(2L * cfg.MslMs).Append(" ms");
+            o.Append("msl ").Append((long)_tcp.MslMs).Append(" ms: TIME-WAIT lasts ").Append(2L * _tcp.MslMs).Append(" ms");
             c.Emit();
         }
 
@@ -327,7 +325,7 @@ namespace NanoTcp.Shell
                 // Our FIN was acknowledged and the peer's arrived: the stack finishes TIME-WAIT on its own.
                 TextLine o = _console.Out;
                 o.Clear();
-                o.Append("tcp#").Append((long)h).Append(" closed (TIME-WAIT for ").Append(2L * _tcp.Config.MslMs).Append(" ms)");
+                o.Append("tcp#").Append((long)h).Append(" closed (TIME-WAIT for ").Append(2L * _tcp.MslMs).Append(" ms)");
                 _console.Emit();
                 _tcp.Close(h);
                 Release(h);

@@ -45,16 +45,26 @@ namespace NanoTcp.Storage
         }
 
         /// <summary>Writes bytes at <paramref name="position"/> bytes from the read point without committing
-        /// them (out-of-order data). The caller keeps position + length ≤ Capacity.</summary>
-        public void WriteAt(int position, byte[] src, int offset, int length)
+        /// them (out-of-order data). Refuses (false, nothing written) anything that would reach past the
+        /// ring's capacity or overwrite readable bytes.</summary>
+        public bool WriteAt(int position, byte[] src, int offset, int length)
         {
-            CopyIn(position, src, offset, length);
+            if (position < _count || length < 0 || position + length > _buf.Length)
+            {
+                return false;
+            }
+            if (length > 0)
+            {
+                CopyIn(position, src, offset, length);
+            }
+            return true;
         }
 
-        /// <summary>Makes <paramref name="length"/> bytes already written past Count readable.</summary>
+        /// <summary>Makes <paramref name="length"/> bytes already written past Count readable (never beyond Capacity).</summary>
         public void Commit(int length)
         {
-            _count += length;
+            int n = _count + length;
+            _count = n > _buf.Length ? _buf.Length : (n < _count ? _count : n);
         }
 
         /// <summary>Removes up to <paramref name="length"/> bytes into dst; returns how many.</summary>

@@ -19,6 +19,10 @@ namespace NanoTcp.Tcp
         Aborted = 6,
         /// <summary>Released by the stack: half-open evicted by a newer SYN, TIME-WAIT reclaimed, listener closed.</summary>
         Evicted = 7,
+        /// <summary>ICMP said the peer cannot be reached (port or protocol unreachable) while our SYN waited.</summary>
+        Unreachable = 8,
+        /// <summary>Our address changed (DHCP lease lost or moved): the connection's address is gone.</summary>
+        AddressChanged = 9,
     }
 
     public static class TcpCloseReasons
@@ -26,6 +30,7 @@ namespace NanoTcp.Tcp
         private static readonly string[] Names =
         {
             "open", "closed", "reset-by-peer", "refused", "timed-out", "keepalive-timeout", "aborted", "evicted",
+            "unreachable", "address-changed",
         };
 
         public static string Name(TcpCloseReason reason)

@@ -10,7 +10,7 @@ namespace NanoTcp.Tcp
             for (int i = 0; i < _conns.Length; i++)
             {
                 TcpConnection c = _conns[i];
-                if (!c.InUse || c.State == TcpState.Closed || c.State == TcpState.Listen)
+                if (c.Owner == TcpOwner.Free || c.State == TcpState.Closed || c.State == TcpState.Listen)
                 {
                     continue;
                 }
@@ -26,30 +26,31 @@ namespace NanoTcp.Tcp
         private static string Violation(TcpConnection c)
         {
             if (SeqNumber.Gt(c.SndUna, c.SndNxt)) return "SND.UNA > SND.NXT";
-            if (SeqNumber.Gt(c.SndNxt, c.SndMax)) return "SND.NXT > SND.MAX";
             if (SeqNumber.Lt(c.SndUna, c.Iss)) return "SND.UNA < ISS";
             int fin = c.FinQueued ? 1 : 0;
             uint sendEnd = c.TxStartSeq + (uint)c.Tx.Count + (uint)fin;
-            if (SeqNumber.Gt(c.SndMax, sendEnd)) return "SND.MAX beyond the send ring (+FIN)";
+            if (SeqNumber.Gt(c.SndNxt, sendEnd)) return "SND.NXT beyond the send ring (+FIN)";
             bool finAcked = c.FinQueued && c.Tx.Count == 0 && c.SndUna == c.TxStartSeq + 1;
             if (c.SndUna != c.Iss && !finAcked && c.TxStartSeq != c.SndUna) return "send ring does not start at SND.UNA";
+            if (c.GoBack && (SeqNumber.Lt(c.RtxNext, c.SndUna) || SeqNumber.Gt(c.RtxNext, c.SndNxt))) return "retransmission pointer outside [SND.UNA, SND.NXT]";
             if (c.Tx.Count < 0 || c.Tx.Count > c.Tx.Capacity) return "send ring count";
             if (c.Rx.Count < 0 || c.Rx.Count > c.Rx.Capacity) return "receive ring count";
-            if (c.OooFin && !c.OooValid) return "FIN kept without an out-of-order range";
             if (c.OooValid)
             {
                 if (!SeqNumber.Gt(c.OooStart, c.RcvNxt)) return "out-of-order range not past RCV.NXT";
                 if (!SeqNumber.Gt(c.OooEnd, c.OooStart)) return "empty out-of-order range";
                 if (SeqNumber.Diff(c.OooEnd, c.RcvNxt) > c.Rx.Capacity - c.Rx.Count) return "out-of-order range beyond the ring";
             }
+            if (c.FinPending && !SeqNumber.Gt(c.FinSeq, c.RcvNxt)) return "pending FIN not past RCV.NXT";
             if (IsSynchronized(c.State) && c.State != TcpState.TimeWait && SeqNumber.Diff(c.RcvAdvRight, c.RcvNxt) > c.Rx.Free)
             {
                 return "advertised window larger than free space";
             }
-            if (c.State != TcpState.TimeWait && c.SndUna != c.SndMax && c.RtxDeadline == 0)
+            if (c.State != TcpState.TimeWait && c.SndUna != c.SndNxt && !c.Rtx.Running && !c.Persist.Running && !c.GoBack)
             {
-                return "data in flight but no retransmission timer";
+                return "data in flight but neither the retransmission nor the persist timer runs";
             }
+            if (c.Owner == TcpOwner.Free) return "slot in use without an owner";
             return null;
         }
     }

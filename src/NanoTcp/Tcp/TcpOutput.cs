@@ -3,13 +3,19 @@ using NanoTcp.Wire;
 
 namespace NanoTcp.Tcp
 {
-    // Segment output (lwIP tcp_out): what to send now, and building the segment in the interface's
-    // transmit buffer. Payload is copied once, from the send ring straight into the frame.
+    // Segment output (lwIP tcp_out): what to send now, and building a segment in the interface's
+    // transmit buffer. New data always leaves from SND.NXT, which never moves back; resending what
+    // was lost is TcpRetransmit.cs, probing a closed window TcpPersist.cs. Payload is copied once,
+    // from the send ring straight into the frame.
     public sealed partial class TcpStack
     {
         /// <summary>Sends what the connection's state, windows, Nagle and SWS rules allow, then any ACK owed.</summary>
         private void Output(TcpConnection c, long nowMs)
         {
+            if (_txBlocked)
+            {
+                return;
+            }
             switch (c.State)
             {
                 case TcpState.Closed:
@@ -18,13 +24,13 @@ namespace NanoTcp.Tcp
                 case TcpState.SynSent:
                     if (c.SndNxt == c.Iss)
                     {
-                        SendSyn(c, TcpFlags.Syn, nowMs);
+                        SendSyn(c, TcpFlags.Syn, SynFirst, nowMs);
                     }
                     return;
                 case TcpState.SynReceived:
                     if (c.SndNxt == c.Iss)
                     {
-                        SendSyn(c, TcpFlags.Syn | TcpFlags.Ack, nowMs);
+                        SendSyn(c, TcpFlags.Syn | TcpFlags.Ack, SynFirst, nowMs);
                     }
                     else if (c.AckNow)
                     {
@@ -38,55 +44,90 @@ namespace NanoTcp.Tcp
                     }
                     return;
             }
-
             bool sent = false;
-            int pending = 0;
-            bool finToSend = false;
-            for (int guard = 0; guard < 256; guard++)
+            if (c.GoBack)
             {
-                int offset = SeqNumber.Diff(c.SndNxt, c.TxStartSeq);
-                pending = c.Tx.Count - offset;
-                if (pending < 0) pending = 0;
-                uint finSeq = c.TxStartSeq + (uint)c.Tx.Count;
-                finToSend = c.FinQueued && SeqNumber.Le(c.SndNxt, finSeq);
-                // Usable window: the peer's offer and the congestion window, less what is in flight.
-                // RFC 3042 limited transmit: each of the first two duplicate ACKs lets one more new
-                // segment out, so a small window still brings the three duplicates fast retransmit needs.
-                int cwnd = c.Cwnd;
-                if (!c.InRecovery && c.DupAcks > 0 && c.DupAcks < 3)
+                sent = ResendLost(c, nowMs);
+            }
+            if (!c.GoBack && SendNewData(c, nowMs))
+            {
+                sent = true;
+            }
+            if (!sent && c.AckNow && !_txBlocked)
+            {
+                SendAck(c, nowMs);
+            }
+            ArmPersist(c, nowMs);
+        }
+
+        /// <summary>Data bytes in the send ring not yet sent.</summary>
+        private static int Unsent(TcpConnection c)
+        {
+            int n = SeqNumber.Diff(c.TxStartSeq + (uint)c.Tx.Count, c.SndNxt);
+            return n > 0 ? n : 0;
+        }
+
+        /// <summary>
+        /// True when Output would send new data now (for NextTimerMs): data or a FIN waits and the
+        /// windows allow a segment that Nagle and sender SWS avoidance would let go.
+        /// </summary>
+        private bool HasSendableData(TcpConnection c)
+        {
+            if (!IsSynchronized(c.State) || c.State == TcpState.TimeWait || c.GoBack)
+            {
+                return c.GoBack;
+            }
+            int unsent = Unsent(c);
+            bool fin = c.FinQueued && !c.FinSent;
+            if (unsent == 0 && !fin)
+            {
+                return false;
+            }
+            int usable = UsableWindow(c);
+            if (usable <= 0)
+            {
+                return false;
+            }
+            return unsent >= c.SndMss && usable >= c.SndMss || fin && unsent < usable
+                || (unsent <= usable && (!_nagle || c.SndUna == c.SndNxt));
+        }
+
+        /// <summary>What the peer's window and the congestion window leave for new data.</summary>
+        private static int UsableWindow(TcpConnection c)
+        {
+            int cwnd = c.Cc.Window;
+            int wnd = c.SndWnd < cwnd ? c.SndWnd : cwnd;
+            int usable = wnd - SeqNumber.Diff(c.SndNxt, c.SndUna);
+            return usable > 0 ? usable : 0;
+        }
+
+        /// <summary>
+        /// New data and the FIN from SND.NXT: full segments, or a last partial one when Nagle (RFC 9293
+        /// §3.7.4) and sender SWS avoidance (§3.8.6.2.1) let it go. Returns true when something was sent.
+        /// </summary>
+        private bool SendNewData(TcpConnection c, long nowMs)
+        {
+            bool sent = false;
+            for (int guard = 0; guard < 64; guard++)
+            {
+                int unsent = Unsent(c);
+                bool finToSend = c.FinQueued && !c.FinSent;
+                if (unsent == 0 && !finToSend)
                 {
-                    cwnd += c.DupAcks * c.SndMss;
+                    break;
                 }
-                int wnd = c.SndWnd < cwnd ? c.SndWnd : cwnd;
-                int usable = wnd - SeqNumber.Diff(c.SndNxt, c.SndUna);
-                if (usable < 0) usable = 0;
-                if (c.PersistForce && usable == 0)
-                {
-                    usable = 1; // RFC 9293 §3.8.6.1: a zero-window probe carries one octet
-                }
-                int len = pending < c.SndMss ? pending : c.SndMss;
+                int usable = UsableWindow(c);
+                int len = unsent < c.SndMss ? unsent : c.SndMss;
                 if (len > usable) len = usable;
-                // Going back after an RTO resends what was sent, up to SND.MAX; data queued since goes
-                // in its own segment, counted and timed as new (capture tools take bytes past SND.MAX in
-                // a retransmission for an ACK of an unseen segment). Except a one-octet window probe
-                // the peer did not take: once the window opens it leads the next full segment.
-                int resend = SeqNumber.Diff(c.SndMax, c.SndNxt);
-                if (resend > 1 && len > resend)
-                {
-                    len = resend;
-                }
-                // The FIN takes a sequence number: it must fit in the window too (as in Linux); into a
-                // closed window it goes as the persist probe.
-                bool fin = finToSend && len == pending && (len < usable || c.PersistForce);
+                // The FIN takes a sequence number: it must fit in the window too (as in Linux).
+                bool fin = finToSend && len == unsent && len < usable;
                 bool go;
                 if (len > 0)
                 {
-                    bool retransmission = SeqNumber.Lt(c.SndNxt, c.SndMax);
-                    bool nothingUnacked = c.SndUna == c.SndMax;
-                    go = len == c.SndMss                                   // a full segment
-                        || fin || c.PersistForce || retransmission
-                        || (len == pending && (!_cfg.Nagle || nothingUnacked)) // Nagle (RFC 9293 §3.7.4)
-                        || (c.SndMaxWnd > 0 && len >= c.SndMaxWnd / 2);       // sender SWS (§3.8.6.2.1)
+                    go = len == c.SndMss                                                   // a full segment
+                        || fin
+                        || (len == unsent && (!_nagle || c.SndUna == c.SndNxt))            // Nagle
+                        || (c.SndMaxWnd > 0 && len >= c.SndMaxWnd / 2);                    // sender SWS
                 }
                 else
                 {
@@ -98,86 +139,74 @@ namespace NanoTcp.Tcp
                 }
                 int flags = TcpFlags.Ack;
                 if (fin) flags |= TcpFlags.Fin;
-                if (len > 0 && len == pending) flags |= TcpFlags.Psh;
-                bool isRetransmission = SeqNumber.Lt(c.SndNxt, c.SndMax);
-                SendSegment(c, flags, c.SndNxt, offset, len, nowMs);
-                if (isRetransmission)
+                if (len > 0 && len == unsent) flags |= TcpFlags.Psh;
+                if (!SendSegment(c, flags, c.SndNxt, SeqNumber.Diff(c.SndNxt, c.TxStartSeq), len, nowMs))
                 {
-                    c.RetransmitCount++;
+                    break; // the device is full: try again next Poll
                 }
-                else
+                c.BytesOutCount += len;
+                if (c.Cc.DuplicateAcks > 0 && !c.Cc.InRecovery)
                 {
-                    c.BytesOutCount += len;
-                    if (!c.RttTiming)
-                    {
-                        c.RttTiming = true;
-                        c.RttSeq = c.SndNxt + (uint)len + (fin ? 1u : 0u);
-                        c.RttStartMs = nowMs;
-                    }
+                    c.LimitedTransmitBytes += len; // RFC 3042: not part of FlightSize for ssthresh
                 }
                 c.SndNxt += (uint)len + (fin ? 1u : 0u);
-                if (SeqNumber.Gt(c.SndNxt, c.SndMax))
+                c.Rtt.Start(c.SndNxt, nowMs);
+                if (!c.Rtx.Running)
                 {
-                    c.SndMax = c.SndNxt;
+                    c.Rtx.Start(nowMs, c.Rtt.RtoMs); // RFC 6298 5.1
                 }
-                if (c.RtxDeadline == 0)
+                if (c.Persist.Running || c.ProbesSent > 0)
                 {
-                    c.RtxDeadline = nowMs + c.Rto; // RFC 6298 5.1
+                    EndPersist(c);
                 }
-                c.PersistForce = false;
                 sent = true;
                 if (fin || len == 0)
                 {
                     break;
                 }
             }
-            if (!sent && c.AckNow)
-            {
-                SendAck(c, nowMs);
-            }
-            // Persist (RFC 9293 §3.8.6.1): data waits, nothing is in flight, so nothing will bring an ACK:
-            // the window is zero (probe) or too small for SWS avoidance (override timeout).
-            if (!sent && c.RtxDeadline == 0 && (pending > 0 || finToSend) && c.SndUna == c.SndMax)
-            {
-                if (c.PersistInterval == 0)
-                {
-                    c.PersistInterval = c.Rto < _cfg.PersistMinMs ? _cfg.PersistMinMs : c.Rto;
-                    if (c.PersistInterval > _cfg.PersistMaxMs) c.PersistInterval = _cfg.PersistMaxMs;
-                }
-                c.RtxDeadline = nowMs + c.PersistInterval;
-            }
+            return sent;
         }
 
-        private void SendSyn(TcpConnection c, int flags, long nowMs)
+        private const int SynFirst = 0;
+        /// <summary>Sent again because it was lost: counted as a retransmission.</summary>
+        private const int SynRetransmission = 1;
+        /// <summary>Our SYN again as the SYN-ACK of a simultaneous open: same sequence number, so not timed, but nothing was lost.</summary>
+        private const int SynAnswer = 2;
+
+        /// <summary>Our SYN (active open) or SYN-ACK (passive), with the MSS option; only the first one is timed (Karn).</summary>
+        private void SendSyn(TcpConnection c, int flags, int kind, long nowMs)
         {
-            if (c.Retries > 0)
+            if (!SendSegment(c, flags, c.Iss, 0, 0, nowMs))
             {
-                c.RetransmitCount++;
+                return;
+            }
+            if (kind == SynFirst)
+            {
+                c.Rtt.Start(c.Iss + 1, nowMs);
             }
             else
             {
-                c.RttTiming = true;
-                c.RttSeq = c.Iss + 1;
-                c.RttStartMs = nowMs;
+                c.Rtt.Cancel();
+                if (kind == SynRetransmission)
+                {
+                    c.RetransmitCount++;
+                }
             }
-            SendSegment(c, flags, c.Iss, 0, 0, nowMs);
-            c.SndNxt = c.Iss + 1;
-            if (SeqNumber.Gt(c.SndNxt, c.SndMax))
+            if (c.SndNxt == c.Iss)
             {
-                c.SndMax = c.SndNxt;
+                c.SndNxt = c.Iss + 1;
             }
-            if (c.RtxDeadline == 0)
+            if (!c.Rtx.Running)
             {
-                c.RtxDeadline = nowMs + c.Rto;
+                c.Rtx.Start(nowMs, c.Rtt.RtoMs);
             }
         }
 
         /// <summary>
-        /// A pure ACK &lt;SEQ=SND.MAX&gt;&lt;ACK=RCV.NXT&gt; with the current window. SND.MAX, not SND.NXT:
-        /// while we go back to retransmit, SND.NXT lies behind what the peer has received, and an
-        /// ACK carrying it would fail the peer's acceptability test and be ignored (BSD does the same).
-        /// Capped at the right edge of the peer's window, SND.UNA + SND.WND (Linux tcp_acceptable_seq),
-        /// so it never lies beyond what the peer will accept.
+        /// A pure ACK &lt;SEQ=SND.NXT&gt;&lt;ACK=RCV.NXT&gt; with the current window, capped at the right edge
+        /// of the peer's window, SND.UNA + SND.WND (Linux tcp_acceptable_seq), so it never lies beyond
+        /// what the peer will accept.
         /// </summary>
         private void SendAck(TcpConnection c, long nowMs)
         {
@@ -188,12 +217,12 @@ namespace NanoTcp.Tcp
         {
             if (!IsSynchronized(c.State))
             {
-                return c.SndMax;
+                return c.SndNxt;
             }
-            // Only for an open window: behind a zero window SND.MAX may hold a probe octet or a FIN the
+            // Only for an open window: behind a zero window SND.NXT may hold a probe octet or a FIN the
             // peer has taken, and an ACK one below its RCV.NXT would be refused (two such peers ACK each other for ever).
             uint edge = c.SndUna + (uint)c.SndWnd;
-            return c.SndWnd > 0 && SeqNumber.Lt(edge, c.SndMax) ? edge : c.SndMax;
+            return c.SndWnd > 0 && SeqNumber.Lt(edge, c.SndNxt) ? edge : c.SndNxt;
         }
 
         /// <summary>RFC 5961 §7: challenge ACKs are rate-limited per connection (not globally: a global
@@ -214,47 +243,12 @@ namespace NanoTcp.Tcp
             SendAck(c, nowMs);
         }
 
-        /// <summary>RFC 5681 §3.2: resend the first unacknowledged segment, halve the congestion window.</summary>
-        private void FastRetransmit(TcpConnection c, long nowMs)
-        {
-            int inFlight = SeqNumber.Diff(c.SndMax, c.SndUna);
-            int half = inFlight / 2;
-            c.Ssthresh = half > 2 * c.SndMss ? half : 2 * c.SndMss;
-            c.Cwnd = c.Ssthresh;
-            c.RttTiming = false; // Karn
-            c.FastRetransmitCount++;
-            c.InRecovery = true;
-            c.Recover = c.SndMax;
-            TraceTimer(c, TcpTimerCode.FastRetransmit, c.SndUna, nowMs);
-            ResendFirstUnacked(c, nowMs);
-        }
-
         /// <summary>
-        /// Sends the first unacknowledged segment again (fast retransmit, and each partial ACK in
-        /// fast recovery, RFC 6582 §3.2 step 5: the next hole is resent at once instead of waiting
-        /// for the RTO, which several losses in one window would otherwise cost).
+        /// Builds one segment in the interface's transmit buffer and sends it. False when the device
+        /// refused the frame (its transmit queue is full): nothing is counted as sent, the caller keeps
+        /// its sequence numbers where they were and the stack stops sending until the next Poll.
         /// </summary>
-        private void ResendFirstUnacked(TcpConnection c, long nowMs)
-        {
-            // Only what was sent before (up to SND.MAX): new data would overrun the peer's window.
-            int offset = SeqNumber.Diff(c.SndUna, c.TxStartSeq);
-            uint finSeq = c.TxStartSeq + (uint)c.Tx.Count;
-            bool finSent = c.FinQueued && SeqNumber.Lt(finSeq, c.SndMax);
-            int sentData = SeqNumber.Diff(c.SndMax, c.SndUna) - (finSent ? 1 : 0);
-            int len = sentData < c.SndMss ? sentData : c.SndMss;
-            if (len < 0) len = 0;
-            bool fin = finSent && len == sentData;
-            if (len == 0 && !fin)
-            {
-                return;
-            }
-            c.RetransmitCount++;
-            SendSegment(c, TcpFlags.Ack | (fin ? TcpFlags.Fin : 0), c.SndUna, offset, len, nowMs);
-            c.RtxDeadline = nowMs + c.Rto;
-        }
-
-        /// <summary>Builds one segment in the interface's transmit buffer and sends it.</summary>
-        private void SendSegment(TcpConnection c, int flags, uint seq, int txOffset, int length, long nowMs)
+        private bool SendSegment(TcpConnection c, int flags, uint seq, int txOffset, int length, long nowMs)
         {
             byte[] b = _out.TxBuffer;
             int o = _out.TransportOffset;
@@ -274,31 +268,36 @@ namespace NanoTcp.Tcp
             }
             int segmentLength = headerLength + length;
             TcpPacket.WriteChecksum(b, o, segmentLength, c.LocalIp, c.RemoteIp);
-            TraceSegment(c.Index, true, c.LocalIp, c.RemoteIp, b, o, segmentLength, syn ? _ourMss : 0, nowMs);
+            if (_tracer.Wants(TraceLevel.Segments))
+            {
+                TraceSegmentOut(c.Index, c.LocalIp, c.RemoteIp, b, o, segmentLength, syn ? _ourMss : 0, nowMs);
+            }
+            if (_out.SendIpv4(c.RemoteIp, IpProtocol.Tcp, segmentLength, nowMs) == DropReason.TxDeviceRefused)
+            {
+                // Traced as sent and as refused (the interface traces the drop); it goes again next Poll.
+                _txBlocked = true;
+                _txRefused++;
+                return false;
+            }
             c.SegmentsOutCount++;
             _segmentsOut++;
             if ((flags & TcpFlags.Ack) != 0)
             {
                 c.AckNow = false;
-                c.DelayedAckDeadline = 0;
+                c.DelayedAck.Stop();
                 c.SegmentsSinceAck = 0;
             }
-            if ((flags & TcpFlags.Rst) != 0)
-            {
-                _resetsSent++;
-            }
-            _out.SendIpv4(c.RemoteIp, IpProtocol.Tcp, segmentLength, nowMs);
+            return true;
         }
 
         /// <summary>
         /// The window to advertise: free receive space, but the right edge only moves when it can
         /// move by min(half the buffer, one MSS) — receiver-side SWS avoidance (RFC 9293 §3.8.6.2.2).
-        /// It never moves left (no window shrinking).
+        /// It never moves left (no window shrinking) and is never negative.
         /// </summary>
         private int AdvertisedWindow(TcpConnection c, bool syn)
         {
-            int free = c.Rx.Free;
-            if (free > 65535) free = 65535;
+            int free = ReceiveWindowNow(c);
             if (syn || c.State == TcpState.SynSent)
             {
                 return free;
@@ -320,10 +319,14 @@ namespace NanoTcp.Tcp
             return half < _ourMss ? half : _ourMss;
         }
 
-        /// <summary>RST for a connection we abort: &lt;SEQ=SND.MAX&gt; (SND.NXT unless going back)&lt;CTL=RST&gt; (RFC 9293 §3.10.5).</summary>
+        /// <summary>
+        /// RST for a connection we abort: &lt;SEQ=SND.NXT&gt;&lt;CTL=RST&gt; (RFC 9293 §3.10.5) — behind a zero
+        /// window at SND.UNA instead: a probe octet the peer refused is not in its sequence space, and an
+        /// RST must sit exactly at its RCV.NXT to be believed (RFC 5961 §3.2).
+        /// </summary>
         private void SendResetOf(TcpConnection c, long nowMs)
         {
-            SendReset(c.LocalIp, c.RemoteIp, c.LocalPort, c.RemotePort, c.SndMax, 0, TcpFlags.Rst, nowMs);
+            SendReset(c.LocalIp, c.RemoteIp, c.LocalPort, c.RemotePort, c.SndWnd == 0 ? c.SndUna : c.SndNxt, 0, TcpFlags.Rst, nowMs);
             c.SegmentsOutCount++;
         }
 
@@ -331,16 +334,16 @@ namespace NanoTcp.Tcp
         /// RST in reply to a segment that has no connection (RFC 9293 §3.10.7.1): &lt;SEQ=SEG.ACK&gt;&lt;CTL=RST&gt;
         /// when it carried an ACK, else &lt;SEQ=0&gt;&lt;ACK=SEG.SEQ+SEG.LEN&gt;&lt;CTL=RST,ACK&gt;.
         /// </summary>
-        private void SendResetFor(uint source, uint destination, TcpPacket p, long nowMs)
+        private void SendResetFor(TcpSegment s, long nowMs)
         {
-            if (p.Ack)
+            if (s.HasAck)
             {
-                SendReset(destination, source, p.DestinationPort, p.SourcePort, p.AckNumber, 0, TcpFlags.Rst, nowMs);
+                SendReset(s.DestinationIp, s.SourceIp, s.DestinationPort, s.SourcePort, s.AckNumber, 0, TcpFlags.Rst, nowMs);
             }
             else
             {
-                SendReset(destination, source, p.DestinationPort, p.SourcePort, 0,
-                    p.SequenceNumber + (uint)p.SequenceLength, TcpFlags.Rst | TcpFlags.Ack, nowMs);
+                SendReset(s.DestinationIp, s.SourceIp, s.DestinationPort, s.SourcePort, 0,
+                    s.Seq + (uint)s.SequenceLength, TcpFlags.Rst | TcpFlags.Ack, nowMs);
             }
         }
 
@@ -354,8 +357,11 @@ namespace NanoTcp.Tcp
             int o = _out.TransportOffset;
             TcpPacket.WriteHeader(b, o, localPort, remotePort, seq, ack, flags, 0, 0);
             TcpPacket.WriteChecksum(b, o, TcpPacket.HeaderLength, localIp, remoteIp);
-            TcpConnection c = FindConnection(localIp, localPort, remoteIp, remotePort);
-            TraceSegment(c == null ? -1 : c.Index, true, localIp, remoteIp, b, o, TcpPacket.HeaderLength, 0, nowMs);
+            if (_tracer.Wants(TraceLevel.Segments))
+            {
+                TcpConnection c = FindConnection(localIp, localPort, remoteIp, remotePort);
+                TraceSegmentOut(c == null ? -1 : c.Index, localIp, remoteIp, b, o, TcpPacket.HeaderLength, 0, nowMs);
+            }
             _segmentsOut++;
             _resetsSent++;
             _out.SendIpv4(remoteIp, IpProtocol.Tcp, TcpPacket.HeaderLength, nowMs);

@@ -1,3 +1,5 @@
+using NanoTcp.Wire;
+
 namespace NanoTcp.Tcp
 {
     // The application's side: a small non-blocking socket API over connection handles (slot
@@ -36,7 +38,7 @@ namespace NanoTcp.Tcp
             for (int i = 0; i < _conns.Length; i++)
             {
                 TcpConnection c = _conns[i];
-                if (c.InUse && c.Listener == listener && !c.Accepted && c.State != TcpState.Closed)
+                if (c.Owner == TcpOwner.Listener && c.Listener == listener && c.State != TcpState.Closed)
                 {
                     SendResetOf(c, _now);
                     EnterClosed(c, TcpCloseReason.Evicted, _now);
@@ -51,7 +53,7 @@ namespace NanoTcp.Tcp
             for (int i = 0; i < _conns.Length; i++)
             {
                 TcpConnection c = _conns[i];
-                if (c.InUse && c.Listener == listener && !c.Accepted && IsSynchronized(c.State) && c.State != TcpState.TimeWait
+                if (c.Owner == TcpOwner.Listener && c.Listener == listener && IsSynchronized(c.State) && c.State != TcpState.TimeWait
                     && (best == null || c.OpenedMs < best.OpenedMs))
                 {
                     best = c;
@@ -61,8 +63,7 @@ namespace NanoTcp.Tcp
             {
                 return -1;
             }
-            best.Accepted = true;
-            best.AppOwned = true;
+            best.Owner = TcpOwner.Application;
             return best.Index;
         }
 
@@ -74,7 +75,7 @@ namespace NanoTcp.Tcp
         public int Connect(uint remoteIp, int remotePort, int localPort)
         {
             uint localIp = _out.LocalAddress;
-            if (localIp == 0 || remoteIp == 0 || remotePort <= 0 || remotePort > 65535)
+            if (localIp == 0 || !Ipv4Address.IsValidSource(remoteIp) || remotePort <= 0 || remotePort > 65535)
             {
                 return -1;
             }
@@ -95,9 +96,7 @@ namespace NanoTcp.Tcp
             {
                 return -1;
             }
-            InitConnection(c, localIp, localPort, remoteIp, remotePort, _now);
-            c.AppOwned = true;
-            c.Accepted = true;
+            InitConnection(c, TcpOwner.Application, localIp, localPort, remoteIp, remotePort, _now);
             _activeOpens++;
             SetState(c, TcpState.SynSent, _now);
             return c.Index;
@@ -126,7 +125,7 @@ namespace NanoTcp.Tcp
         {
             for (int i = 0; i < _conns.Length; i++)
             {
-                if (_conns[i].InUse && _conns[i].LocalPort == port)
+                if (_conns[i].Owner != TcpOwner.Free && _conns[i].LocalPort == port)
                 {
                     return true;
                 }
@@ -176,8 +175,7 @@ namespace NanoTcp.Tcp
                 // zero window waits for its persist timer: smoltcp issue #199).
                 if (IsSynchronized(c.State) && c.State != TcpState.TimeWait)
                 {
-                    int free = c.Rx.Free > 65535 ? 65535 : c.Rx.Free;
-                    uint right = c.RcvNxt + (uint)free;
+                    uint right = c.RcvNxt + (uint)ReceiveWindowNow(c);
                     if (SeqNumber.Diff(right, c.RcvAdvRight) >= WindowUpdateThreshold(c))
                     {
                         c.AckNow = true;
@@ -238,13 +236,13 @@ namespace NanoTcp.Tcp
                 return;
             }
             Shutdown(handle);
-            c.AppOwned = false;
-            c.Orphaned = true;
             if (c.State == TcpState.Closed)
             {
-                c.InUse = false;
-                c.Rx.Clear();
+                FreeSlot(c);
+                return;
             }
+            c.Owner = TcpOwner.Stack;
+            StartFinWait2Timer(c);
         }
 
         /// <summary>RFC 9293 ABORT: RST to the peer, queues discarded, handle released.</summary>
@@ -259,10 +257,8 @@ namespace NanoTcp.Tcp
             {
                 SendResetOf(c, _now);
             }
-            c.AppOwned = false;
             EnterClosed(c, TcpCloseReason.Aborted, _now);
-            c.InUse = false;
-            c.Rx.Clear();
+            FreeSlot(c);
         }
 
         public TcpState GetState(int handle)
@@ -336,7 +332,7 @@ namespace NanoTcp.Tcp
                 return null;
             }
             TcpConnection c = _conns[handle];
-            return c.InUse && c.AppOwned ? c : null;
+            return c.Owner == TcpOwner.Application ? c : null;
         }
     }
 }

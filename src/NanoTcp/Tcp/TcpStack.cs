@@ -6,34 +6,41 @@ namespace NanoTcp.Tcp
 {
     /// <summary>
     /// The TCP layer: a fixed table of connection slots and listeners, plugged into the interface
-    /// as its <see cref="ITransportLayer"/> for protocol 6. One class in several files, split the
-    /// way lwIP splits tcp.c / tcp_in.c / tcp_out.c:
+    /// as its <see cref="ITransportLayer"/> for protocol 6. One class in several files, one concern
+    /// each (lwIP's tcp.c / tcp_in.c / tcp_out.c split, smoltcp's process/dispatch):
     /// <list type="bullet">
-    /// <item>TcpStack.cs — construction, the table, Poll, slot allocation, state changes</item>
+    /// <item>TcpStack.cs — construction, the table, Poll, slots and their owners, state changes</item>
     /// <item>TcpSocketApi.cs — the application's calls (listen, accept, connect, send, receive, close)</item>
-    /// <item>TcpInput.cs — "segment arrives" (RFC 9293 §3.10.7): demultiplexing and the state machine</item>
-    /// <item>TcpOutput.cs — segment output: data, SYN, FIN, ACK, RST, window, Nagle, SWS</item>
-    /// <item>TcpTimers.cs — retransmission (RFC 6298), persist, delayed ACK, keepalive, TIME-WAIT 2MSL</item>
-    /// <item>TcpTrace.cs — trace events for states, segments and timers</item>
-    /// <item>TcpInvariants.cs — consistency checks for tests and the board's selftest</item>
+    /// <item>TcpInput.cs — "segment arrives" (RFC 9293 §3.10.7): demultiplexing and each state's steps</item>
+    /// <item>TcpSegmentTrim.cs — the acceptability test and trimming of a segment to the receive window</item>
+    /// <item>TcpAckProcessing.cs — an acceptable ACK: SND.UNA, RTT, congestion control, the send window</item>
+    /// <item>TcpReceive.cs — text and FIN into the receive ring, out-of-order data, when to ACK</item>
+    /// <item>TcpOutput.cs — new data (Nagle, sender SWS, windows), SYN, FIN, ACK, RST; the advertised window</item>
+    /// <item>TcpRetransmit.cs — retransmission timeout and go-back-N, fast retransmit, partial-ACK resend</item>
+    /// <item>TcpPersist.cs — the persist timer: zero-window probes and the SWS override</item>
+    /// <item>TcpTimers.cs — the timer runner; delayed ACK, keepalive, TIME-WAIT (2MSL), FIN-WAIT-2</item>
+    /// <item>TcpIcmp.cs — ICMP errors: path MTU (RFC 1191), hard and soft errors (RFC 1122 4.2.3.9)</item>
+    /// <item>TcpTrace.cs, TcpInvariants.cs — trace events; consistency checks for tests and selftest</item>
     /// </list>
-    /// Around it: TcpConnection.cs (the TCB), TcpConfig.cs, SeqNumber.cs (modulo-2^32 comparisons),
-    /// Storage/RingBuffer.cs, TcpIsnGenerator.cs (RFC 6528), TcpTimerCode.cs, TcpCloseReason.cs (reasons and
-    /// event bits), TcpStatusText.cs (netstat / status page lines).
-    /// The interface plugs it in with <c>iface.AttachTransport(new TcpStack(config, iface, tracer))</c>.
+    /// Pieces used by the files above: TcpConnection.cs (the TCB and its owner), TcpTimer.cs,
+    /// RttEstimator.cs (RFC 6298), CongestionControl.cs (RFC 5681, 6582, 3042), TcpConfig.cs
+    /// (validated, frozen), SeqNumber.cs (modulo-2^32 comparisons), TcpIsnGenerator.cs (RFC 6528),
+    /// Storage/RingBuffer.cs, Wire/TcpSegment.cs (the parsed segment).
+    /// Plug it in with <c>iface.AttachTransport(new TcpStack(config, iface, tracer))</c>.
     /// Nothing allocates after the constructor; nothing reads a clock (time comes in with Input and Poll).
     /// </summary>
     public sealed partial class TcpStack : ITransportLayer
     {
         // Footprint accounting in nanoFramework's terms (the larger of the two runtimes): every object
         // header and every field takes one 12-byte heap block; byte arrays are packed after a header.
-        // TcpConnection: header + 72 fields = 876; two RingBuffers (header + 3 fields) = 96; two byte[] headers = 24.
+        // TcpConnection: header + 66 fields = 804; RttEstimator (header + 6) + CongestionControl (header + 7)
+        // + 6 timers (header + 2 each) = 84 + 96 + 216; two RingBuffers (header + 3 fields) = 96; two byte[] headers = 24.
         /// <summary>Per connection, besides its ring bytes.</summary>
-        public const int ConnectionObjectBytes = 996;
+        public const int ConnectionObjectBytes = 1320;
         /// <summary>Per listener: header + 4 fields.</summary>
         public const int ListenerObjectBytes = 60;
-        /// <summary>The stack object, its tables, the ISN generator and the TcpConfig object.</summary>
-        public const int StackObjectBytes = 700;
+        /// <summary>The stack object, its tables, the parsed segment, the ISN generator and the TcpConfig object.</summary>
+        public const int StackObjectBytes = 1100;
 
         private readonly TcpConfig _cfg;
         private readonly IIpv4Output _out;
@@ -41,10 +48,21 @@ namespace NanoTcp.Tcp
         private readonly TcpConnection[] _conns;
         private readonly TcpListener[] _listeners;
         private readonly TcpIsnGenerator _isn;
+        /// <summary>The segment being processed, parsed once by Input (one object, refilled).</summary>
+        private readonly TcpSegment _seg = new TcpSegment();
         private readonly int _ourMss;
-        private TcpOptions _opts;
+        private readonly int _mtuMss;
+        // Hot configuration values, copied once (the object is frozen).
+        private readonly int _rtoMin;
+        private readonly int _rtoMax;
+        private readonly int _delayedAckMs;
+        private readonly bool _nagle;
+        private readonly bool _keepalive;
+        private int _mslMs;
         private long _now;
         private int _nextEphemeral;
+        /// <summary>The device refused a frame this turn (its queue is full): stop sending until the next Poll.</summary>
+        private bool _txBlocked;
 
         // stack-wide counters
         private int _segmentsIn;
@@ -54,12 +72,25 @@ namespace NanoTcp.Tcp
         private int _passiveOpens;
         private int _timeWaitReclaimed;
         private int _halfOpenEvicted;
+        private int _txRefused;
+        private int _icmpErrorsIn;
 
         public TcpStack(TcpConfig config, IIpv4Output output, Tracer tracer)
         {
             _cfg = config == null ? new TcpConfig() : config;
             _out = output;
             _tracer = tracer == null ? new Tracer() : tracer;
+            // RFC 9293 §3.7.1: MSS = MTU − 40 unless configured smaller.
+            _mtuMss = output.MaxTransportLength - TcpPacket.HeaderLength;
+            _cfg.Validate(_mtuMss);
+            _cfg.Freeze();
+            _ourMss = _cfg.Mss > 0 ? _cfg.Mss : _mtuMss;
+            _rtoMin = _cfg.RtoMinMs;
+            _rtoMax = _cfg.RtoMaxMs;
+            _delayedAckMs = _cfg.DelayedAckMs;
+            _nagle = _cfg.Nagle;
+            _keepalive = _cfg.Keepalive;
+            _mslMs = _cfg.MslMs;
             _conns = new TcpConnection[_cfg.Connections];
             for (int i = 0; i < _conns.Length; i++)
             {
@@ -71,9 +102,6 @@ namespace NanoTcp.Tcp
                 _listeners[i] = new TcpListener();
             }
             _isn = new TcpIsnGenerator(_cfg.IsnKey);
-            // RFC 9293 §3.7.1: MSS = MTU − 40 unless configured smaller.
-            int mtuMss = output.MaxTransportLength - TcpPacket.HeaderLength;
-            _ourMss = _cfg.Mss > 0 && _cfg.Mss < mtuMss ? _cfg.Mss : mtuMss;
             _nextEphemeral = _cfg.EphemeralPortFirst;
         }
 
@@ -88,6 +116,20 @@ namespace NanoTcp.Tcp
         public TcpConnection ConnectionAt(int index) { return index >= 0 && index < _conns.Length ? _conns[index] : null; }
         public TcpListener ListenerAt(int index) { return index >= 0 && index < _listeners.Length ? _listeners[index] : null; }
 
+        /// <summary>Maximum segment lifetime in use (TIME-WAIT lasts twice this).</summary>
+        public int MslMs { get { return _mslMs; } }
+
+        /// <summary>Changes MSL for TIME-WAIT periods that start from now on (the console's `msl`); 1 .. 600000 ms.</summary>
+        public bool SetMsl(int ms)
+        {
+            if (ms < 1 || ms > 600000)
+            {
+                return false;
+            }
+            _mslMs = ms;
+            return true;
+        }
+
         public int SegmentsIn { get { return _segmentsIn; } }
         public int SegmentsOut { get { return _segmentsOut; } }
         public int ResetsSent { get { return _resetsSent; } }
@@ -95,6 +137,10 @@ namespace NanoTcp.Tcp
         public int PassiveOpens { get { return _passiveOpens; } }
         public int TimeWaitReclaimed { get { return _timeWaitReclaimed; } }
         public int HalfOpenEvicted { get { return _halfOpenEvicted; } }
+        /// <summary>Segments the device refused (its transmit queue was full); each is sent again later.</summary>
+        public int TransmitRefused { get { return _txRefused; } }
+        /// <summary>ICMP errors that matched a connection.</summary>
+        public int IcmpErrorsIn { get { return _icmpErrorsIn; } }
 
         /// <summary>
         /// Bytes this layer allocated at start-up: rings plus an estimate of object overhead
@@ -117,15 +163,16 @@ namespace NanoTcp.Tcp
         public void Poll(long nowMs)
         {
             _now = nowMs;
+            _txBlocked = false;
             for (int i = 0; i < _conns.Length; i++)
             {
                 TcpConnection c = _conns[i];
-                if (!c.InUse)
+                if (c.Owner == TcpOwner.Free || c.State == TcpState.Closed)
                 {
                     continue;
                 }
                 RunTimers(c, nowMs);
-                if (c.InUse)
+                if (c.State != TcpState.Closed)
                 {
                     Output(c, nowMs);
                 }
@@ -133,8 +180,10 @@ namespace NanoTcp.Tcp
         }
 
         /// <summary>
-        /// Earliest time at which Poll has timer work, or -1 when no timer runs. Firmware may sleep
-        /// until then (or until a frame arrives); tests jump a virtual clock to it.
+        /// Earliest time at which Poll has work: a timer, or now when something waits to be sent (an
+        /// owed ACK, a window update, data the windows allow, a frame the device refused). -1 when
+        /// nothing is scheduled. Firmware may sleep until then (or until a frame arrives); tests jump
+        /// a virtual clock to it.
         /// </summary>
         public long NextTimerMs()
         {
@@ -142,30 +191,22 @@ namespace NanoTcp.Tcp
             for (int i = 0; i < _conns.Length; i++)
             {
                 TcpConnection c = _conns[i];
-                if (!c.InUse || c.State == TcpState.Closed)
+                if (c.Owner == TcpOwner.Free || c.State == TcpState.Closed)
                 {
                     continue;
                 }
-                if (c.AckNow)
+                if (c.AckNow || _txBlocked || HasSendableData(c))
                 {
                     return _now;
                 }
-                next = Earliest(next, c.State == TcpState.TimeWait ? c.TimeWaitDeadline : 0);
-                next = Earliest(next, c.RtxDeadline);
-                next = Earliest(next, c.DelayedAckDeadline);
-                next = Earliest(next, KeepaliveDue(c));
-                next = Earliest(next, FinWait2Deadline(c));
+                next = c.Rtx.Earliest(next);
+                next = c.Persist.Earliest(next);
+                next = c.DelayedAck.Earliest(next);
+                next = c.Keepalive.Earliest(next);
+                next = c.TimeWait.Earliest(next);
+                next = c.FinWait2.Earliest(next);
             }
             return next;
-        }
-
-        private static long Earliest(long current, long candidate)
-        {
-            if (candidate <= 0)
-            {
-                return current;
-            }
-            return current < 0 || candidate < current ? candidate : current;
         }
 
         // ---- slots ----
@@ -181,11 +222,11 @@ namespace NanoTcp.Tcp
             for (int i = 0; i < _conns.Length; i++)
             {
                 TcpConnection c = _conns[i];
-                if (!c.InUse)
+                if (c.Owner == TcpOwner.Free)
                 {
                     return c;
                 }
-                if (c.State == TcpState.TimeWait && !c.AppOwned && (oldest == null || c.StateSinceMs < oldest.StateSinceMs))
+                if (c.State == TcpState.TimeWait && c.Owner != TcpOwner.Application && (oldest == null || c.StateSinceMs < oldest.StateSinceMs))
                 {
                     oldest = c;
                 }
@@ -194,22 +235,20 @@ namespace NanoTcp.Tcp
             {
                 _timeWaitReclaimed++;
                 EnterClosed(oldest, TcpCloseReason.Evicted, nowMs);
-                return oldest.InUse ? null : oldest;
+                return oldest.Owner == TcpOwner.Free ? oldest : null;
             }
             return null;
         }
 
-        private void InitConnection(TcpConnection c, uint localIp, int localPort, uint remoteIp, int remotePort, long nowMs)
+        private void InitConnection(TcpConnection c, TcpOwner owner, uint localIp, int localPort, uint remoteIp, int remotePort, long nowMs)
         {
-            c.InUse = true;
-            c.AppOwned = false;
+            c.Owner = owner;
             c.Listener = -1;
-            c.Accepted = false;
-            c.Orphaned = false;
             c.OpenedMs = nowMs;
             c.StateSinceMs = nowMs;
             c.State = TcpState.Closed;
             c.CloseReason = TcpCloseReason.None;
+            c.SoftError = 0;
             c.LocalIp = localIp;
             c.LocalPort = localPort;
             c.RemoteIp = remoteIp;
@@ -219,7 +258,6 @@ namespace NanoTcp.Tcp
             c.Iss = _isn.Next(localIp, localPort, remoteIp, remotePort, nowMs);
             c.SndUna = c.Iss;
             c.SndNxt = c.Iss;
-            c.SndMax = c.Iss;
             c.TxStartSeq = c.Iss + 1;
             c.SndWnd = 0;
             c.SndWl1 = 0;
@@ -227,32 +265,30 @@ namespace NanoTcp.Tcp
             c.SndMaxWnd = 0;
             c.SndMss = 536; // RFC 9293 §3.7.1: default when the peer sends no MSS option
             c.FinQueued = false;
+            c.GoBack = false;
+            c.RtxNext = c.Iss;
+            c.HandshakeTimedOut = false;
+            c.Retries = 0;
+            c.ProbesUnanswered = 0;
+            c.ProbesSent = 0;
+            c.PersistIntervalMs = 0;
+            c.LimitedTransmitBytes = 0;
             c.Irs = 0;
             c.RcvNxt = 0;
             c.RcvAdvRight = 0;
             c.FinReceived = false;
             c.OooValid = false;
-            c.OooFin = false;
-            c.SrttX8 = 0;
-            c.RttvarX4 = 0;
-            c.Rto = ClampRto(_cfg.RtoInitialMs);
-            c.RttTiming = false;
-            c.Retries = 0;
-            c.RtxDeadline = 0;
-            c.PersistInterval = 0;
-            c.PersistForce = false;
-            c.DupAcks = 0;
+            c.FinPending = false;
             c.AckNow = false;
-            c.DelayedAckDeadline = 0;
             c.SegmentsSinceAck = 0;
             c.LastReceiveMs = nowMs;
             c.KeepaliveSent = 0;
-            c.TimeWaitDeadline = 0;
             c.ChallengeWindowStartMs = nowMs;
             c.ChallengeCount = 0;
             c.LastOutOfWindowAckMs = nowMs - _cfg.OutOfWindowAckIntervalMs;
-            c.Cwnd = 0;
-            c.Ssthresh = 65535;
+            c.Rtt.Reset(_cfg.RtoInitialMs);
+            c.Cc.Reset(c.Iss);
+            c.StopTimers();
             c.ResetCounters();
         }
 
@@ -260,16 +296,13 @@ namespace NanoTcp.Tcp
         private void SetSendMss(TcpConnection c, int peerMss)
         {
             int mss = peerMss > 0 ? peerMss : 536;
-            int max = _out.MaxTransportLength - TcpPacket.HeaderLength;
-            if (mss > max) mss = max;
+            if (mss > _mtuMss) mss = _mtuMss;
             if (mss < 64) mss = 64; // hostile tiny MSS: keep segments sane
             c.SndMss = mss;
-            // RFC 5681 §3.1 initial window (RFC 3390 form): min(4·MSS, max(2·MSS, 4380)).
-            int iw = 4 * mss;
-            int cap = 2 * mss > 4380 ? 2 * mss : 4380;
-            c.Cwnd = iw < cap ? iw : cap;
+            c.Cc.SetMss(mss, true);
         }
 
+        /// <summary>Moves the connection to <paramref name="to"/>, traced.</summary>
         private void SetState(TcpConnection c, TcpState to, long nowMs)
         {
             TcpState from = c.State;
@@ -279,21 +312,13 @@ namespace NanoTcp.Tcp
             }
             c.State = to;
             c.StateSinceMs = nowMs;
-            if (_tracer.Wants(TraceLevel.States))
-            {
-                TraceEvent e = _tracer.Begin(TraceKind.TcpState, nowMs);
-                e.Connection = c.Index;
-                e.From = (int)from;
-                e.To = (int)to;
-                e.SrcIp = c.LocalIp;
-                e.SrcPort = c.LocalPort;
-                e.DstIp = c.RemoteIp;
-                e.DstPort = c.RemotePort;
-                _tracer.Emit();
-            }
+            TraceState(c, from, to, nowMs);
         }
 
-        /// <summary>Enters CLOSED with a reason; frees the slot unless an application still holds the handle.</summary>
+        /// <summary>
+        /// Enters CLOSED with a reason. The slot is freed unless an application still holds the handle
+        /// (it reads the reason, then calls Close or Abort).
+        /// </summary>
         private void EnterClosed(TcpConnection c, TcpCloseReason reason, long nowMs)
         {
             if (c.CloseReason == TcpCloseReason.None)
@@ -301,28 +326,32 @@ namespace NanoTcp.Tcp
                 c.CloseReason = reason;
             }
             SetState(c, TcpState.Closed, nowMs);
-            c.RtxDeadline = 0;
-            c.DelayedAckDeadline = 0;
-            c.TimeWaitDeadline = 0;
+            c.StopTimers();
             c.AckNow = false;
+            c.GoBack = false;
             c.Tx.Clear();
             c.OooValid = false;
-            c.OooFin = false;
-            if (!c.AppOwned)
+            c.FinPending = false;
+            if (c.Owner != TcpOwner.Application)
             {
-                c.InUse = false;
-                c.Rx.Clear();
+                FreeSlot(c);
             }
         }
 
-        /// <summary>RFC 9293 §3.10.7.4: TIME-WAIT for 2·MSL; the timer is in TcpTimers.cs.</summary>
+        private static void FreeSlot(TcpConnection c)
+        {
+            c.Owner = TcpOwner.Free;
+            c.Rx.Clear();
+        }
+
+        /// <summary>RFC 9293 §3.10.7.4: TIME-WAIT for 2·MSL; the timer's expiry is in TcpTimers.cs.</summary>
         private void EnterTimeWait(TcpConnection c, long nowMs)
         {
             SetState(c, TcpState.TimeWait, nowMs);
-            c.RtxDeadline = 0;
-            c.DelayedAckDeadline = 0;
-            c.TimeWaitDeadline = nowMs + 2L * _cfg.MslMs;
-            TraceTimer(c, TcpTimerCode.TimeWaitStart, 2L * _cfg.MslMs, nowMs);
+            c.StopTimers();
+            c.GoBack = false;
+            c.TimeWait.Start(nowMs, 2L * _mslMs);
+            TraceTimer(c, TcpTimerCode.TimeWaitStart, 2L * _mslMs, nowMs);
         }
 
         private TcpConnection FindConnection(uint localIp, int localPort, uint remoteIp, int remotePort)
@@ -330,7 +359,7 @@ namespace NanoTcp.Tcp
             for (int i = 0; i < _conns.Length; i++)
             {
                 TcpConnection c = _conns[i];
-                if (c.InUse && c.State != TcpState.Closed && c.LocalPort == localPort && c.RemotePort == remotePort
+                if (c.Owner != TcpOwner.Free && c.State != TcpState.Closed && c.LocalPort == localPort && c.RemotePort == remotePort
                     && c.RemoteIp == remoteIp && (c.LocalIp == localIp || c.LocalIp == 0))
                 {
                     return c;
@@ -351,16 +380,31 @@ namespace NanoTcp.Tcp
             return -1;
         }
 
-        private int ClampRto(int rto)
-        {
-            if (rto < _cfg.RtoMinMs) rto = _cfg.RtoMinMs;
-            if (rto > _cfg.RtoMaxMs) rto = _cfg.RtoMaxMs;
-            return rto;
-        }
-
         private static bool IsSynchronized(TcpState s)
         {
             return s >= TcpState.Established;
+        }
+
+        /// <summary>
+        /// The interface's address changed (a DHCP lease ended or moved, a static change): connections
+        /// bound to the old address can no longer send or receive; they are closed (reason
+        /// address-changed) without an RST, which could not be sent from an address we no longer own.
+        /// </summary>
+        public void AddressChanged(uint oldAddress, uint newAddress, long nowMs)
+        {
+            _now = nowMs;
+            if (oldAddress == 0 || oldAddress == newAddress)
+            {
+                return;
+            }
+            for (int i = 0; i < _conns.Length; i++)
+            {
+                TcpConnection c = _conns[i];
+                if (c.Owner != TcpOwner.Free && c.State != TcpState.Closed && c.LocalIp == oldAddress)
+                {
+                    EnterClosed(c, TcpCloseReason.AddressChanged, nowMs);
+                }
+            }
         }
     }
 }

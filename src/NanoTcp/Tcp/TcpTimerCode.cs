@@ -25,11 +25,15 @@ namespace NanoTcp.Tcp
         public const int RttSample = 9;
         /// <summary>Orphaned FIN-WAIT-2 released (TcpConfig.FinWait2TimeoutMs): Value = the timeout in ms.</summary>
         public const int FinWait2Timeout = 10;
+        /// <summary>ICMP "fragmentation needed" lowered the send MSS (RFC 1191): Value = the new MSS in bytes.</summary>
+        public const int PathMtu = 11;
+        /// <summary>An ICMP error about this connection (RFC 1122 4.2.3.9): Value = type·256 + code.</summary>
+        public const int IcmpError = 12;
 
         private static readonly string[] Names =
         {
             "retransmit", "persist", "delayed-ack", "keepalive", "2msl-start", "2msl-restart",
-            "2msl-expired", "fast-retransmit", "give-up", "rtt-sample", "fin-wait-2-timeout",
+            "2msl-expired", "fast-retransmit", "give-up", "rtt-sample", "fin-wait-2-timeout", "path-mtu", "icmp-error",
         };
 
         public static string Name(int code)
@@ -42,7 +46,7 @@ namespace NanoTcp.Tcp
         /// <summary>True when Value is a duration in ms (false: an attempt count or a sequence number).</summary>
         public static bool ValueIsMilliseconds(int code)
         {
-            return code != Keepalive && code != FastRetransmit && code != GiveUp;
+            return code != Keepalive && code != FastRetransmit && code != GiveUp && code != PathMtu && code != IcmpError;
         }
     }
 }

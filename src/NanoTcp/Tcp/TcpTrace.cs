@@ -3,30 +3,56 @@ using NanoTcp.Wire;
 
 namespace NanoTcp.Tcp
 {
-    // Trace events of the TCP layer. State changes are emitted by SetState (TcpStack.cs).
+    // Trace events of the TCP layer: segments in and out, state changes, timers. Each checks the
+    // tracer's level first, so with tracing off they cost a comparison and decide nothing.
     public sealed partial class TcpStack
     {
-        private void TraceSegment(int connection, bool outbound, uint srcIp, uint dstIp, byte[] b, int offset, int length, int mss, long nowMs)
+        private void TraceSegmentIn(int connection, TcpSegment s, long nowMs)
         {
-            if (!_tracer.Wants(TraceLevel.Segments))
+            if (_tracer.Wants(TraceLevel.Segments))
             {
-                return;
+                TraceSegment(connection, s.SourceIp, s.DestinationIp, s.Buffer, s.HeaderOffset, s.SegmentLength, s.Options.Mss, nowMs, false);
             }
-            TcpPacket p = new TcpPacket(b, offset, length);
+        }
+
+        private void TraceSegmentOut(int connection, uint srcIp, uint dstIp, byte[] b, int offset, int length, int mss, long nowMs)
+        {
+            TraceSegment(connection, srcIp, dstIp, b, offset, length, mss, nowMs, true);
+        }
+
+        /// <summary>One segment as it is on the wire (read from its header, whatever trimming did since).</summary>
+        private void TraceSegment(int connection, uint srcIp, uint dstIp, byte[] b, int offset, int length, int mss, long nowMs, bool outbound)
+        {
             TraceEvent e = _tracer.Begin(TraceKind.TcpSegment, nowMs);
             e.Connection = connection;
             e.Outbound = outbound;
             e.SrcIp = srcIp;
             e.DstIp = dstIp;
-            e.SrcPort = p.SourcePort;
-            e.DstPort = p.DestinationPort;
-            e.Flags = p.Flags;
-            e.Seq = p.SequenceNumber;
-            e.Ack = p.AckNumber;
-            e.Window = p.Window;
-            e.Length = p.PayloadLength;
+            e.SrcPort = TcpPacket.SourcePort(b, offset);
+            e.DstPort = TcpPacket.DestinationPort(b, offset);
+            e.Flags = TcpPacket.Flags(b, offset);
+            e.Seq = TcpPacket.SequenceNumber(b, offset);
+            e.Ack = TcpPacket.AckNumber(b, offset);
+            e.Window = TcpPacket.Window(b, offset);
+            e.Length = length - TcpPacket.DataOffset(b, offset);
             e.Mss = mss;
             _tracer.Emit();
+        }
+
+        private void TraceState(TcpConnection c, TcpState from, TcpState to, long nowMs)
+        {
+            if (_tracer.Wants(TraceLevel.States))
+            {
+                TraceEvent e = _tracer.Begin(TraceKind.TcpState, nowMs);
+                e.Connection = c.Index;
+                e.From = (int)from;
+                e.To = (int)to;
+                e.SrcIp = c.LocalIp;
+                e.SrcPort = c.LocalPort;
+                e.DstIp = c.RemoteIp;
+                e.DstPort = c.RemotePort;
+                _tracer.Emit();
+            }
         }
 
         private void TraceTimer(TcpConnection c, int code, long value, long nowMs)

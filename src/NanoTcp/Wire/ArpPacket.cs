@@ -3,37 +3,28 @@ using NanoTcp.Trace;
 
 namespace NanoTcp.Wire
 {
-    /// <summary>Zero-copy view of an ARP packet for Ethernet/IPv4 (RFC 826), 28 bytes.</summary>
-    public struct ArpPacket
+    /// <summary>An ARP packet for Ethernet/IPv4 (RFC 826), 28 bytes at b[o]: static accessors.</summary>
+    public static class ArpPacket
     {
         public const int Length = 28;
         public const int OpRequest = 1;
         public const int OpReply = 2;
+        public const int SenderHardwareAt = 8;
+        public const int TargetHardwareAt = 18;
 
-        private readonly byte[] _b;
-        private readonly int _o;
-        private readonly int _available;
-
-        public ArpPacket(byte[] buffer, int offset, int available)
+        public static DropReason Validate(byte[] b, int o, int available)
         {
-            _b = buffer;
-            _o = offset;
-            _available = available;
-        }
-
-        public DropReason Validate()
-        {
-            if (_available < Length)
+            if (available < Length)
             {
                 return DropReason.ArpTruncated;
             }
             // Hardware type Ethernet (1), protocol IPv4, address lengths 6 and 4.
-            if (NetworkOrder.ReadUInt16(_b, _o) != 1 || NetworkOrder.ReadUInt16(_b, _o + 2) != EtherType.Ipv4
-                || _b[_o + 4] != 6 || _b[_o + 5] != 4)
+            if (NetworkOrder.ReadUInt16(b, o) != 1 || NetworkOrder.ReadUInt16(b, o + 2) != EtherType.Ipv4
+                || b[o + 4] != 6 || b[o + 5] != 4)
             {
                 return DropReason.ArpUnsupported;
             }
-            int op = Operation;
+            int op = Operation(b, o);
             if (op != OpRequest && op != OpReply)
             {
                 return DropReason.ArpUnsupported;
@@ -41,11 +32,9 @@ namespace NanoTcp.Wire
             return DropReason.None;
         }
 
-        public int Operation { get { return NetworkOrder.ReadUInt16(_b, _o + 6); } }
-        public int SenderHardwareOffset { get { return _o + 8; } }
-        public uint SenderProtocolAddress { get { return NetworkOrder.ReadUInt32(_b, _o + 14); } }
-        public int TargetHardwareOffset { get { return _o + 18; } }
-        public uint TargetProtocolAddress { get { return NetworkOrder.ReadUInt32(_b, _o + 24); } }
+        public static int Operation(byte[] b, int o) { return NetworkOrder.ReadUInt16(b, o + 6); }
+        public static uint SenderProtocolAddress(byte[] b, int o) { return NetworkOrder.ReadUInt32(b, o + 14); }
+        public static uint TargetProtocolAddress(byte[] b, int o) { return NetworkOrder.ReadUInt32(b, o + 24); }
 
         /// <summary>Writes a complete ARP packet.</summary>
         public static void Write(byte[] b, int offset, int operation, byte[] senderMac, int senderMacOffset, uint senderIp,

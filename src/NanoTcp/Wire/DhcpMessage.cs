@@ -4,11 +4,11 @@ using NanoTcp.Trace;
 namespace NanoTcp.Wire
 {
     /// <summary>
-    /// Zero-copy view of a DHCP message (RFC 2131 / 2132): the BOOTP fixed part, the magic
-    /// cookie and the options the client needs. <see cref="ParseOptions"/> fills the fields
-    /// below; malformed option lengths make the message malformed.
+    /// A received DHCP message (RFC 2131 / 2132), parsed: the BOOTP fixed fields, the magic cookie
+    /// and the options the client needs. One object is kept and refilled by <see cref="Parse"/>
+    /// (no allocation per message); malformed option lengths make the message malformed.
     /// </summary>
-    public struct DhcpMessage
+    public sealed class DhcpMessage
     {
         public const int FixedLength = 236;
         public const int OptionsAt = 240;
@@ -42,11 +42,12 @@ namespace NanoTcp.Wire
         public const int OptClientId = 61;
         public const int OptEnd = 255;
 
-        private readonly byte[] _b;
-        private readonly int _o;
-        private readonly int _len;
-
-        // Parsed options (0 when absent).
+        // Fixed fields and parsed options (0 when absent).
+        public int Op;
+        public uint TransactionId;
+        public uint YourAddress;
+        /// <summary>Where chaddr starts in the buffer given to Parse.</summary>
+        public int ClientHardwareOffset;
         public int MessageType;
         public uint SubnetMask;
         public uint Router;
@@ -56,11 +57,13 @@ namespace NanoTcp.Wire
         public uint RenewalSeconds;
         public uint RebindingSeconds;
 
-        public DhcpMessage(byte[] buffer, int offset, int length)
+        /// <summary>Checks the fixed part and cookie of the message of <paramref name="length"/> bytes at b[o], then parses options.</summary>
+        public DropReason Parse(byte[] b, int o, int length)
         {
-            _b = buffer;
-            _o = offset;
-            _len = length;
+            Op = 0;
+            TransactionId = 0;
+            YourAddress = 0;
+            ClientHardwareOffset = o + 28;
             MessageType = 0;
             SubnetMask = 0;
             Router = 0;
@@ -69,26 +72,19 @@ namespace NanoTcp.Wire
             LeaseSeconds = 0;
             RenewalSeconds = 0;
             RebindingSeconds = 0;
-        }
-
-        public int Op { get { return _b[_o]; } }
-        public uint TransactionId { get { return NetworkOrder.ReadUInt32(_b, _o + 4); } }
-        public uint YourAddress { get { return NetworkOrder.ReadUInt32(_b, _o + 16); } }
-        public int ClientHardwareOffset { get { return _o + 28; } }
-
-        /// <summary>Checks the fixed part and cookie, then parses options.</summary>
-        public DropReason ParseOptions()
-        {
-            if (_len < OptionsAt || _b[_o + 1] != 1 || _b[_o + 2] != 6
-                || NetworkOrder.ReadUInt32(_b, _o + FixedLength) != MagicCookie)
+            if (length < OptionsAt || b[o + 1] != 1 || b[o + 2] != 6
+                || NetworkOrder.ReadUInt32(b, o + FixedLength) != MagicCookie)
             {
                 return DropReason.DhcpMalformed;
             }
-            int i = _o + OptionsAt;
-            int end = _o + _len;
+            Op = b[o];
+            TransactionId = NetworkOrder.ReadUInt32(b, o + 4);
+            YourAddress = NetworkOrder.ReadUInt32(b, o + 16);
+            int i = o + OptionsAt;
+            int end = o + length;
             while (i < end)
             {
-                int code = _b[i];
+                int code = b[i];
                 if (code == OptEnd)
                 {
                     break;
@@ -102,7 +98,7 @@ namespace NanoTcp.Wire
                 {
                     return DropReason.DhcpMalformed;
                 }
-                int len = _b[i + 1];
+                int len = b[i + 1];
                 int v = i + 2;
                 if (v + len > end)
                 {
@@ -112,35 +108,35 @@ namespace NanoTcp.Wire
                 {
                     case OptMessageType:
                         if (len != 1) return DropReason.DhcpMalformed;
-                        MessageType = _b[v];
+                        MessageType = b[v];
                         break;
                     case OptSubnetMask:
                         if (len != 4) return DropReason.DhcpMalformed;
-                        SubnetMask = NetworkOrder.ReadUInt32(_b, v);
+                        SubnetMask = NetworkOrder.ReadUInt32(b, v);
                         break;
                     case OptRouter:
                         if (len < 4 || len % 4 != 0) return DropReason.DhcpMalformed;
-                        Router = NetworkOrder.ReadUInt32(_b, v);
+                        Router = NetworkOrder.ReadUInt32(b, v);
                         break;
                     case OptDns:
                         if (len < 4 || len % 4 != 0) return DropReason.DhcpMalformed;
-                        Dns = NetworkOrder.ReadUInt32(_b, v);
+                        Dns = NetworkOrder.ReadUInt32(b, v);
                         break;
                     case OptServerId:
                         if (len != 4) return DropReason.DhcpMalformed;
-                        ServerId = NetworkOrder.ReadUInt32(_b, v);
+                        ServerId = NetworkOrder.ReadUInt32(b, v);
                         break;
                     case OptLeaseTime:
                         if (len != 4) return DropReason.DhcpMalformed;
-                        LeaseSeconds = NetworkOrder.ReadUInt32(_b, v);
+                        LeaseSeconds = NetworkOrder.ReadUInt32(b, v);
                         break;
                     case OptRenewalTime:
                         if (len != 4) return DropReason.DhcpMalformed;
-                        RenewalSeconds = NetworkOrder.ReadUInt32(_b, v);
+                        RenewalSeconds = NetworkOrder.ReadUInt32(b, v);
                         break;
                     case OptRebindingTime:
                         if (len != 4) return DropReason.DhcpMalformed;
-                        RebindingSeconds = NetworkOrder.ReadUInt32(_b, v);
+                        RebindingSeconds = NetworkOrder.ReadUInt32(b, v);
                         break;
                 }
                 i = v + len;

@@ -11,50 +11,38 @@ namespace NanoTcp.Wire
     }
 
     /// <summary>
-    /// Zero-copy view of an Ethernet II frame (no preamble, no FCS) in buffer[offset..offset+length).
+    /// An Ethernet II frame (no preamble, no FCS) at b[o..o+length): static accessors over the
+    /// buffer, so reading a frame costs no object (in nanoCLR a struct view is a heap object per call).
     /// </summary>
-    public struct EthernetFrame
+    public static class EthernetFrame
     {
         public const int HeaderLength = 14;
         /// <summary>Shortest frame on the wire without FCS; shorter frames are padded by the sender.</summary>
         public const int MinLength = 60;
         /// <summary>Header plus a 1500-byte payload.</summary>
         public const int MaxLength = 1514;
-
-        private readonly byte[] _b;
-        private readonly int _o;
-        private readonly int _len;
-
-        public EthernetFrame(byte[] buffer, int offset, int length)
-        {
-            _b = buffer;
-            _o = offset;
-            _len = length;
-        }
-
-        public byte[] Buffer { get { return _b; } }
-        public int Offset { get { return _o; } }
-        public int Length { get { return _len; } }
+        public const int DestinationAt = 0;
+        public const int SourceAt = 6;
+        public const int TypeAt = 12;
 
         /// <summary>Length checks only: a received frame needs a full header and at most a 1500-byte payload.</summary>
-        public DropReason Validate()
+        public static DropReason Validate(byte[] b, int o, int length)
         {
-            if (_b == null || _len < HeaderLength || _o < 0 || _o + _len > _b.Length)
+            if (b == null || length < HeaderLength || o < 0 || o + length > b.Length)
             {
                 return DropReason.FrameTooShort;
             }
-            if (_len > MaxLength)
+            if (length > MaxLength)
             {
                 return DropReason.FrameTooLong;
             }
             return DropReason.None;
         }
 
-        public int DestinationOffset { get { return _o; } }
-        public int SourceOffset { get { return _o + 6; } }
-        public int EtherType { get { return NetworkOrder.ReadUInt16(_b, _o + 12); } }
-        public int PayloadOffset { get { return _o + HeaderLength; } }
-        public int PayloadLength { get { return _len - HeaderLength; } }
+        public static int Type(byte[] b, int o)
+        {
+            return (b[o + TypeAt] << 8) | b[o + TypeAt + 1];
+        }
 
         /// <summary>Writes a header: destination, source, type.</summary>
         public static void WriteHeader(byte[] b, int offset, byte[] destination, int destinationOffset, byte[] source, int etherType)

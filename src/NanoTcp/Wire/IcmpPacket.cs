@@ -2,47 +2,35 @@ using NanoTcp.Trace;
 
 namespace NanoTcp.Wire
 {
-    /// <summary>Zero-copy view of an ICMP message (RFC 792): echo and destination unreachable.</summary>
-    public struct IcmpPacket
+    /// <summary>An ICMP message (RFC 792) of <c>length</c> bytes at b[o]: echo and destination unreachable. Static accessors.</summary>
+    public static class IcmpPacket
     {
         public const int HeaderLength = 8;
         public const int TypeEchoReply = 0;
         public const int TypeDestinationUnreachable = 3;
         public const int TypeEchoRequest = 8;
+        public const int TypeTimeExceeded = 11;
         public const int CodePortUnreachable = 3;
 
-        private readonly byte[] _b;
-        private readonly int _o;
-        private readonly int _len;
-
-        public IcmpPacket(byte[] buffer, int offset, int length)
+        public static DropReason Validate(byte[] b, int o, int length)
         {
-            _b = buffer;
-            _o = offset;
-            _len = length;
-        }
-
-        public DropReason Validate()
-        {
-            if (_len < HeaderLength)
+            if (length < HeaderLength)
             {
                 return DropReason.IcmpTruncated;
             }
-            if (Checksum.Compute(_b, _o, _len) != 0)
+            if (Checksum.Compute(b, o, length) != 0)
             {
                 return DropReason.IcmpBadChecksum;
             }
             return DropReason.None;
         }
 
-        public int Type { get { return _b[_o]; } }
-        public int Code { get { return _b[_o + 1]; } }
+        public static int Type(byte[] b, int o) { return b[o]; }
+        public static int Code(byte[] b, int o) { return b[o + 1]; }
         /// <summary>Echo identifier (echo messages only).</summary>
-        public int EchoIdentifier { get { return NetworkOrder.ReadUInt16(_b, _o + 4); } }
+        public static int EchoIdentifier(byte[] b, int o) { return NetworkOrder.ReadUInt16(b, o + 4); }
         /// <summary>Echo sequence number (echo messages only).</summary>
-        public int EchoSequence { get { return NetworkOrder.ReadUInt16(_b, _o + 6); } }
-        public int PayloadOffset { get { return _o + HeaderLength; } }
-        public int PayloadLength { get { return _len - HeaderLength; } }
+        public static int EchoSequence(byte[] b, int o) { return NetworkOrder.ReadUInt16(b, o + 6); }
 
         /// <summary>Writes the 8-byte header (type, code, rest-of-header words) and the checksum over
         /// header + <paramref name="payloadLength"/> bytes already in place after it.</summary>

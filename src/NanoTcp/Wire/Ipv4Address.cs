@@ -19,6 +19,16 @@ namespace NanoTcp.Wire
             return (ip >> 28) == 0xE;
         }
 
+        /// <summary>
+        /// Whether a datagram may come from <paramref name="ip"/> (RFC 1122 3.2.1.3): not "this network"
+        /// (0/8), not loopback (127/8), not multicast (224/4), not reserved or limited broadcast (240/4).
+        /// </summary>
+        public static bool IsValidSource(uint ip)
+        {
+            uint first = ip >> 24;
+            return first != 0 && first != 127 && first < 224;
+        }
+
         /// <summary>Limited broadcast, or the directed broadcast of a subnet with this mask.</summary>
         public static bool IsBroadcast(uint ip, uint netmask)
         {

@@ -4,12 +4,12 @@ namespace NanoTcp.Wire
 {
     /// <summary>
     /// The TCP options the stack understands, parsed from a segment's option area
-    /// (RFC 9293 §3.2, RFC 7323, RFC 2018). A struct filled in place: no allocation.
+    /// (RFC 9293 §3.2, RFC 7323, RFC 2018). One object, filled in place for each segment: no allocation.
     /// Unknown kinds are skipped by their length byte; a length of 0 or 1, a length that
     /// runs past the option area, or a known kind with the wrong length makes the whole
     /// segment malformed (<see cref="DropReason.TcpBadOption"/>), as RFC 9293 §3.1 allows.
     /// </summary>
-    public struct TcpOptions
+    public sealed class TcpOptions
     {
         public const int KindEnd = 0;
         public const int KindNop = 1;

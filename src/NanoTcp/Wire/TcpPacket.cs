@@ -31,81 +31,43 @@ namespace NanoTcp.Wire
     }
 
     /// <summary>
-    /// Zero-copy view of a TCP segment (header, options, payload) within an IPv4 payload of
-    /// <c>length</c> bytes. <see cref="Validate"/> checks lengths, data offset and checksum;
-    /// options are parsed separately by <see cref="TcpOptions"/>.
+    /// A TCP segment (header, options, payload) of <c>length</c> bytes at b[o]: static accessors
+    /// over the buffer. <see cref="TcpSegment"/> is the parsed form the stack works with.
     /// </summary>
-    public struct TcpPacket
+    public static class TcpPacket
     {
         public const int HeaderLength = 20;
         public const int MaxHeaderLength = 60;
 
-        private readonly byte[] _b;
-        private readonly int _o;
-        private readonly int _len;
-
-        public TcpPacket(byte[] buffer, int offset, int length)
+        /// <summary>Lengths, data offset and checksum (with the pseudo-header).</summary>
+        public static DropReason Validate(byte[] b, int o, int length, uint sourceIp, uint destinationIp)
         {
-            _b = buffer;
-            _o = offset;
-            _len = length;
-        }
-
-        public byte[] Buffer { get { return _b; } }
-        public int Offset { get { return _o; } }
-        /// <summary>Header + options + payload.</summary>
-        public int Length { get { return _len; } }
-
-        public DropReason Validate(uint sourceIp, uint destinationIp)
-        {
-            if (_len < HeaderLength)
+            if (length < HeaderLength)
             {
                 return DropReason.TcpTruncated;
             }
-            int dataOffset = HeaderLengthBytes;
-            if (dataOffset < HeaderLength || dataOffset > _len)
+            int dataOffset = DataOffset(b, o);
+            if (dataOffset < HeaderLength || dataOffset > length)
             {
                 return DropReason.TcpBadDataOffset;
             }
-            if (Checksum.ComputeTransport(sourceIp, destinationIp, IpProtocol.Tcp, _b, _o, _len) != 0)
+            if (Checksum.ComputeTransport(sourceIp, destinationIp, IpProtocol.Tcp, b, o, length) != 0)
             {
                 return DropReason.TcpBadChecksum;
             }
             return DropReason.None;
         }
 
-        public int SourcePort { get { return NetworkOrder.ReadUInt16(_b, _o); } }
-        public int DestinationPort { get { return NetworkOrder.ReadUInt16(_b, _o + 2); } }
-        public uint SequenceNumber { get { return NetworkOrder.ReadUInt32(_b, _o + 4); } }
-        public uint AckNumber { get { return NetworkOrder.ReadUInt32(_b, _o + 8); } }
+        public static int SourcePort(byte[] b, int o) { return (b[o] << 8) | b[o + 1]; }
+        public static int DestinationPort(byte[] b, int o) { return (b[o + 2] << 8) | b[o + 3]; }
+        public static uint SequenceNumber(byte[] b, int o) { return NetworkOrder.ReadUInt32(b, o + 4); }
+        public static uint AckNumber(byte[] b, int o) { return NetworkOrder.ReadUInt32(b, o + 8); }
         /// <summary>Data offset in bytes (header + options).</summary>
-        public int HeaderLengthBytes { get { return (_b[_o + 12] >> 4) * 4; } }
-        public int Flags { get { return _b[_o + 13]; } }
-        public bool Syn { get { return (_b[_o + 13] & TcpFlags.Syn) != 0; } }
-        public bool Ack { get { return (_b[_o + 13] & TcpFlags.Ack) != 0; } }
-        public bool Fin { get { return (_b[_o + 13] & TcpFlags.Fin) != 0; } }
-        public bool Rst { get { return (_b[_o + 13] & TcpFlags.Rst) != 0; } }
-        public int Window { get { return NetworkOrder.ReadUInt16(_b, _o + 14); } }
-        public int ChecksumField { get { return NetworkOrder.ReadUInt16(_b, _o + 16); } }
-        public int UrgentPointer { get { return NetworkOrder.ReadUInt16(_b, _o + 18); } }
-        public int OptionsOffset { get { return _o + HeaderLength; } }
-        public int OptionsLength { get { return HeaderLengthBytes - HeaderLength; } }
-        public int PayloadOffset { get { return _o + HeaderLengthBytes; } }
-        public int PayloadLength { get { return _len - HeaderLengthBytes; } }
-
-        /// <summary>
-        /// Segment length in sequence space: payload plus one for SYN and one for FIN.
-        /// </summary>
-        public int SequenceLength
-        {
-            get
-            {
-                int n = PayloadLength;
-                if (Syn) n++;
-                if (Fin) n++;
-                return n;
-            }
-        }
+        public static int DataOffset(byte[] b, int o) { return (b[o + 12] >> 4) * 4; }
+        public static int Flags(byte[] b, int o) { return b[o + 13]; }
+        public static int Window(byte[] b, int o) { return (b[o + 14] << 8) | b[o + 15]; }
+        public static int ChecksumField(byte[] b, int o) { return (b[o + 16] << 8) | b[o + 17]; }
+        public static int UrgentPointer(byte[] b, int o) { return (b[o + 18] << 8) | b[o + 19]; }
 
         /// <summary>
         /// Writes the fixed header with a data offset covering <paramref name="optionsLength"/>
@@ -114,13 +76,22 @@ namespace NanoTcp.Wire
         public static void WriteHeader(byte[] b, int offset, int sourcePort, int destinationPort, uint seq, uint ack,
             int flags, int window, int optionsLength)
         {
-            NetworkOrder.WriteUInt16(b, offset, sourcePort);
-            NetworkOrder.WriteUInt16(b, offset + 2, destinationPort);
-            NetworkOrder.WriteUInt32(b, offset + 4, seq);
-            NetworkOrder.WriteUInt32(b, offset + 8, ack);
+            b[offset] = (byte)(sourcePort >> 8);
+            b[offset + 1] = (byte)sourcePort;
+            b[offset + 2] = (byte)(destinationPort >> 8);
+            b[offset + 3] = (byte)destinationPort;
+            b[offset + 4] = (byte)(seq >> 24);
+            b[offset + 5] = (byte)(seq >> 16);
+            b[offset + 6] = (byte)(seq >> 8);
+            b[offset + 7] = (byte)seq;
+            b[offset + 8] = (byte)(ack >> 24);
+            b[offset + 9] = (byte)(ack >> 16);
+            b[offset + 10] = (byte)(ack >> 8);
+            b[offset + 11] = (byte)ack;
             b[offset + 12] = (byte)(((HeaderLength + optionsLength) / 4) << 4);
             b[offset + 13] = (byte)flags;
-            NetworkOrder.WriteUInt16(b, offset + 14, window);
+            b[offset + 14] = (byte)(window >> 8);
+            b[offset + 15] = (byte)window;
             b[offset + 16] = 0;
             b[offset + 17] = 0;
             b[offset + 18] = 0;
@@ -132,7 +103,9 @@ namespace NanoTcp.Wire
         {
             b[offset + 16] = 0;
             b[offset + 17] = 0;
-            NetworkOrder.WriteUInt16(b, offset + 16, Checksum.ComputeTransport(sourceIp, destinationIp, IpProtocol.Tcp, b, offset, segmentLength));
+            int c = Checksum.ComputeTransport(sourceIp, destinationIp, IpProtocol.Tcp, b, offset, segmentLength);
+            b[offset + 16] = (byte)(c >> 8);
+            b[offset + 17] = (byte)c;
         }
     }
 }

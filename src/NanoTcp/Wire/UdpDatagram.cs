@@ -2,48 +2,36 @@ using NanoTcp.Trace;
 
 namespace NanoTcp.Wire
 {
-    /// <summary>Zero-copy view of a UDP datagram (RFC 768) within an IPv4 payload.</summary>
-    public struct UdpDatagram
+    /// <summary>A UDP datagram (RFC 768) at b[o] within an IPv4 payload of <c>available</c> bytes: static accessors.</summary>
+    public static class UdpDatagram
     {
         public const int HeaderLength = 8;
 
-        private readonly byte[] _b;
-        private readonly int _o;
-        private readonly int _available;
-
-        public UdpDatagram(byte[] buffer, int offset, int available)
-        {
-            _b = buffer;
-            _o = offset;
-            _available = available;
-        }
-
         /// <summary>Checks lengths and, when present (non-zero), the checksum with the pseudo-header.</summary>
-        public DropReason Validate(uint sourceIp, uint destinationIp)
+        public static DropReason Validate(byte[] b, int o, int available, uint sourceIp, uint destinationIp)
         {
-            if (_available < HeaderLength)
+            if (available < HeaderLength)
             {
                 return DropReason.UdpTruncated;
             }
-            int length = Length;
-            if (length < HeaderLength || length > _available)
+            int length = Length(b, o);
+            if (length < HeaderLength || length > available)
             {
                 return DropReason.UdpBadLength;
             }
-            if (NetworkOrder.ReadUInt16(_b, _o + 6) != 0
-                && Checksum.ComputeTransport(sourceIp, destinationIp, IpProtocol.Udp, _b, _o, length) != 0)
+            if (NetworkOrder.ReadUInt16(b, o + 6) != 0
+                && Checksum.ComputeTransport(sourceIp, destinationIp, IpProtocol.Udp, b, o, length) != 0)
             {
                 return DropReason.UdpBadChecksum;
             }
             return DropReason.None;
         }
 
-        public int SourcePort { get { return NetworkOrder.ReadUInt16(_b, _o); } }
-        public int DestinationPort { get { return NetworkOrder.ReadUInt16(_b, _o + 2); } }
+        public static int SourcePort(byte[] b, int o) { return NetworkOrder.ReadUInt16(b, o); }
+        public static int DestinationPort(byte[] b, int o) { return NetworkOrder.ReadUInt16(b, o + 2); }
         /// <summary>Header plus payload, from the length field.</summary>
-        public int Length { get { return NetworkOrder.ReadUInt16(_b, _o + 4); } }
-        public int PayloadOffset { get { return _o + HeaderLength; } }
-        public int PayloadLength { get { return Length - HeaderLength; } }
+        public static int Length(byte[] b, int o) { return NetworkOrder.ReadUInt16(b, o + 4); }
+        public static int PayloadLength(byte[] b, int o) { return Length(b, o) - HeaderLength; }
 
         /// <summary>Writes the header and checksum over the payload already in place after it.</summary>
         public static void WriteHeaderAndChecksum(byte[] b, int offset, uint sourceIp, int sourcePort, uint destinationIp, int destinationPort, int payloadLength)

@@ -23,15 +23,15 @@ public class DhcpClientTests
 
     private static Msg Parse(byte[] frame)
     {
-        var ip = new Ipv4Packet(frame, 14, frame.Length - 14);
+        var ip = new Ipv4View(frame, 14, frame.Length - 14);
         Assert.Equal(DropReason.None, ip.Validate());
-        var udp = new UdpDatagram(frame, ip.PayloadOffset, ip.PayloadLength);
+        var udp = new UdpView(frame, ip.PayloadOffset, ip.PayloadLength);
         Assert.Equal(DropReason.None, udp.Validate(ip.Source, ip.Destination));
         Assert.Equal(68, udp.SourcePort);
         Assert.Equal(67, udp.DestinationPort);
         int o = udp.PayloadOffset;
-        var m = new DhcpMessage(frame, o, udp.PayloadLength);
-        Assert.Equal(DropReason.None, m.ParseOptions());
+        var m = new DhcpMessage();
+        Assert.Equal(DropReason.None, m.Parse(frame, o, udp.PayloadLength));
         uint requested = 0;
         for (int i = o + 240; i < o + udp.PayloadLength && frame[i] != 255;)
         {

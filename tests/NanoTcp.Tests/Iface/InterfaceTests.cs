@@ -20,7 +20,7 @@ public class InterfaceTests
         var sent = h.Exchange(Frames.Arp(ArpPacket.OpRequest, PeerMac, PeerIp, MacAddress.Zero, StackIp));
         var reply = Assert.Single(sent);
         Assert.True(MacAddress.Equal(reply, 0, PeerMac, 0));
-        var arp = new ArpPacket(reply, 14, reply.Length - 14);
+        var arp = new ArpView(reply, 14, reply.Length - 14);
         Assert.Equal(DropReason.None, arp.Validate());
         Assert.Equal(ArpPacket.OpReply, arp.Operation);
         Assert.Equal(StackIp, arp.SenderProtocolAddress);
@@ -58,11 +58,11 @@ public class InterfaceTests
         h.Exchange(Frames.Arp(ArpPacket.OpRequest, PeerMac, PeerIp, MacAddress.Zero, StackIp));
         byte[] request = Frames.EchoRequest(PeerMac, h.StackMac, PeerIp, StackIp, 0x1234, 7, 56);
         var reply = Assert.Single(h.Exchange(request));
-        var ip = new Ipv4Packet(reply, 14, reply.Length - 14);
+        var ip = new Ipv4View(reply, 14, reply.Length - 14);
         Assert.Equal(DropReason.None, ip.Validate());
         Assert.Equal(StackIp, ip.Source);
         Assert.Equal(PeerIp, ip.Destination);
-        var icmp = new IcmpPacket(reply, ip.PayloadOffset, ip.PayloadLength);
+        var icmp = new IcmpView(reply, ip.PayloadOffset, ip.PayloadLength);
         Assert.Equal(DropReason.None, icmp.Validate());
         Assert.Equal(IcmpPacket.TypeEchoReply, icmp.Type);
         Assert.Equal(0x1234, icmp.EchoIdentifier);
@@ -96,7 +96,7 @@ public class InterfaceTests
         Assert.True(MacAddress.Equal(ping, 0, PeerMac, 0));
         Assert.True(MacAddress.Equal(ping, 6, h.StackMac, 0));
         Assert.Equal(EtherType.Ipv4, NetworkOrder.ReadUInt16(ping, 12));
-        var ip = new Ipv4Packet(ping, 14, ping.Length - 14);
+        var ip = new Ipv4View(ping, 14, ping.Length - 14);
         Assert.Equal(DropReason.None, ip.Validate());
         Assert.Equal(IpProtocol.Icmp, ip.Protocol);
         // Later packets go straight out.
@@ -182,7 +182,7 @@ public class InterfaceTests
         uint newIp = Ipv4Address.Make(192, 168, 7, 77);
         h.Iface.SetAddress(newIp, 0xFFFFFF00, 0, h.Now);
         var g = Assert.Single(h.Drain());
-        var arp = new ArpPacket(g, 14, g.Length - 14);
+        var arp = new ArpView(g, 14, g.Length - 14);
         Assert.True(MacAddress.IsBroadcast(g, 0));
         Assert.Equal(newIp, arp.SenderProtocolAddress);
         Assert.Equal(newIp, arp.TargetProtocolAddress);
@@ -201,8 +201,8 @@ public class InterfaceTests
         h.Poll();
         echo.Poll(h.Now);
         var reply = Assert.Single(h.Drain());
-        var ip = new Ipv4Packet(reply, 14, reply.Length - 14);
-        var udp = new UdpDatagram(reply, ip.PayloadOffset, ip.PayloadLength);
+        var ip = new Ipv4View(reply, 14, reply.Length - 14);
+        var udp = new UdpView(reply, ip.PayloadOffset, ip.PayloadLength);
         Assert.Equal(DropReason.None, udp.Validate(ip.Source, ip.Destination));
         Assert.Equal(7, udp.SourcePort);
         Assert.Equal(5555, udp.DestinationPort);
@@ -210,8 +210,8 @@ public class InterfaceTests
 
         byte[] toClosed = Frames.Udp(PeerMac, h.StackMac, PeerIp, 5555, StackIp, 9999, payload);
         var unreachable = Assert.Single(h.Exchange(toClosed));
-        ip = new Ipv4Packet(unreachable, 14, unreachable.Length - 14);
-        var icmp = new IcmpPacket(unreachable, ip.PayloadOffset, ip.PayloadLength);
+        ip = new Ipv4View(unreachable, 14, unreachable.Length - 14);
+        var icmp = new IcmpView(unreachable, ip.PayloadOffset, ip.PayloadLength);
         Assert.Equal(DropReason.None, icmp.Validate());
         Assert.Equal(IcmpPacket.TypeDestinationUnreachable, icmp.Type);
         Assert.Equal(IcmpPacket.CodePortUnreachable, icmp.Code);

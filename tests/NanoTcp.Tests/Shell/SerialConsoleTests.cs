@@ -129,8 +129,8 @@ public class SerialConsoleTests
         Assert.Contains("PING 192.168.7.10: 56 data bytes", o);
         // The peer answers the first request after 3 ms.
         var request = Assert.Single(r.Host.Drain());
-        var ip = new Ipv4Packet(request, 14, request.Length - 14);
-        var icmp = new IcmpPacket(request, ip.PayloadOffset, ip.PayloadLength);
+        var ip = new Ipv4View(request, 14, request.Length - 14);
+        var icmp = new IcmpView(request, ip.PayloadOffset, ip.PayloadLength);
         var payload = request.AsSpan(icmp.PayloadOffset, icmp.PayloadLength).ToArray();
         r.Host.Now += 3;
         r.Host.Send(Frames.Ipv4(Host.PeerMac, r.Host.StackMac, Host.PeerIp, Host.StackIp, IpProtocol.Icmp,

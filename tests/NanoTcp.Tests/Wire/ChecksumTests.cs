@@ -28,6 +28,20 @@ public class ChecksumTests
         }
     }
 
+    [Theory]
+    [InlineData(0x00)]
+    [InlineData(0xFF)]
+    public void AllZeroAndAllOnesBuffersKeepTheirDistinctResults(int fill)
+    {
+        // One's complement has two zeros; the wide little-endian path must not turn one into the other.
+        var data = new byte[1500];
+        Array.Fill(data, (byte)fill);
+        foreach (int len in new[] { 31, 32, 33, 48, 1480, 1500 })
+        {
+            Assert.Equal(Reference(data, 0, len), Checksum.Compute(data, 0, len));
+        }
+    }
+
     [Fact]
     public void AChunkedSumEqualsTheWholeWhenChunksHaveEvenLength()
     {

@@ -15,7 +15,7 @@ public class PacketViewTests
     public void Ipv4RoundTrip()
     {
         byte[] f = Frames.Udp(MacA, MacB, IpA, 1234, IpB, 7, new byte[] { 1, 2, 3 });
-        var ip = new Ipv4Packet(f, 14, f.Length - 14);
+        var ip = new Ipv4View(f, 14, f.Length - 14);
         Assert.Equal(DropReason.None, ip.Validate());
         Assert.Equal(IpA, ip.Source);
         Assert.Equal(IpB, ip.Destination);
@@ -23,7 +23,7 @@ public class PacketViewTests
         Assert.Equal(20 + 8 + 3, ip.TotalLength);
         Assert.True(ip.DontFragment);
         Assert.False(ip.IsFragment);
-        var udp = new UdpDatagram(f, ip.PayloadOffset, ip.PayloadLength);
+        var udp = new UdpView(f, ip.PayloadOffset, ip.PayloadLength);
         Assert.Equal(DropReason.None, udp.Validate(IpA, IpB));
         Assert.Equal(1234, udp.SourcePort);
         Assert.Equal(7, udp.DestinationPort);
@@ -40,7 +40,7 @@ public class PacketViewTests
         byte[] f = Frames.Udp(MacA, MacB, IpA, 1, IpB, 2, new byte[4]);
         f[14] = (byte)firstByte;
         int available = kase == 0 ? 19 : f.Length - 14;
-        Assert.Equal(expected, new Ipv4Packet(f, 14, available).Validate());
+        Assert.Equal(expected, new Ipv4View(f, 14, available).Validate());
     }
 
     [Fact]
@@ -50,21 +50,23 @@ public class PacketViewTests
         var good = (byte[])f.Clone();
 
         NetworkOrder.WriteUInt16(f, 16, 19); // total < IHL
-        Assert.Equal(DropReason.Ipv4BadTotalLength, new Ipv4Packet(f, 14, f.Length - 14).Validate());
+        Assert.Equal(DropReason.Ipv4BadTotalLength, new Ipv4View(f, 14, f.Length - 14).Validate());
 
         f = (byte[])good.Clone();
         NetworkOrder.WriteUInt16(f, 16, 1000); // claims more than arrived
-        Assert.Equal(DropReason.Ipv4Truncated, new Ipv4Packet(f, 14, f.Length - 14).Validate());
+        Assert.Equal(DropReason.Ipv4Truncated, new Ipv4View(f, 14, f.Length - 14).Validate());
 
         f = (byte[])good.Clone();
         f[14 + 8] ^= 1; // TTL changed, checksum now wrong
-        Assert.Equal(DropReason.Ipv4BadChecksum, new Ipv4Packet(f, 14, f.Length - 14).Validate());
+        Assert.Equal(DropReason.Ipv4BadChecksum, new Ipv4View(f, 14, f.Length - 14).Validate());
 
         f = (byte[])good.Clone();
         NetworkOrder.WriteUInt16(f, 14 + 6, 0x2000); // more fragments
         NetworkOrder.WriteUInt16(f, 14 + 10, 0);
         NetworkOrder.WriteUInt16(f, 14 + 10, Checksum.Compute(f, 14, 20));
-        Assert.Equal(DropReason.Ipv4Fragment, new Ipv4Packet(f, 14, f.Length - 14).Validate());
+        // A fragment is a valid packet; the interface decides what to do with it.
+        Assert.Equal(DropReason.None, new Ipv4View(f, 14, f.Length - 14).Validate());
+        Assert.True(new Ipv4View(f, 14, f.Length - 14).IsFragment);
     }
 
     [Fact]
@@ -81,11 +83,11 @@ public class PacketViewTests
         f[34] = 1; f[35] = 1; f[36] = 1; f[37] = 0;
         NetworkOrder.WriteUInt16(f, 24, Checksum.Compute(f, 14, 24));
         UdpDatagram.WriteHeaderAndChecksum(f, 38, IpA, 5, IpB, 6, 2);
-        var ip = new Ipv4Packet(f, 14, 46);
+        var ip = new Ipv4View(f, 14, 46);
         Assert.Equal(DropReason.None, ip.Validate());
         Assert.Equal(38, ip.PayloadOffset);
         Assert.Equal(10, ip.PayloadLength);
-        Assert.Equal(DropReason.None, new UdpDatagram(f, ip.PayloadOffset, ip.PayloadLength).Validate(IpA, IpB));
+        Assert.Equal(DropReason.None, new UdpView(f, ip.PayloadOffset, ip.PayloadLength).Validate(IpA, IpB));
     }
 
     [Fact]
@@ -93,15 +95,15 @@ public class PacketViewTests
     {
         byte[] f = Frames.Udp(MacA, MacB, IpA, 1, IpB, 2, new byte[] { 9, 9, 9 });
         int o = 34;
-        Assert.Equal(DropReason.UdpTruncated, new UdpDatagram(f, o, 7).Validate(IpA, IpB));
+        Assert.Equal(DropReason.UdpTruncated, new UdpView(f, o, 7).Validate(IpA, IpB));
         var bad = (byte[])f.Clone();
         NetworkOrder.WriteUInt16(bad, o + 4, 7);
-        Assert.Equal(DropReason.UdpBadLength, new UdpDatagram(bad, o, 11).Validate(IpA, IpB));
+        Assert.Equal(DropReason.UdpBadLength, new UdpView(bad, o, 11).Validate(IpA, IpB));
         bad = (byte[])f.Clone();
         bad[o + 8] ^= 0xFF;
-        Assert.Equal(DropReason.UdpBadChecksum, new UdpDatagram(bad, o, 11).Validate(IpA, IpB));
+        Assert.Equal(DropReason.UdpBadChecksum, new UdpView(bad, o, 11).Validate(IpA, IpB));
         bad[o + 6] = 0; bad[o + 7] = 0; // zero = no checksum: accepted
-        Assert.Equal(DropReason.None, new UdpDatagram(bad, o, 11).Validate(IpA, IpB));
+        Assert.Equal(DropReason.None, new UdpView(bad, o, 11).Validate(IpA, IpB));
     }
 
     [Fact]
@@ -109,7 +111,7 @@ public class PacketViewTests
     {
         byte[] opts = { 2, 4, 0x05, 0xB4, 1, 3, 3, 7, 4, 2, 0, 0 };
         byte[] f = Frames.Tcp(MacA, MacB, IpA, 40000, IpB, 80, 0xFFFFFFF0, 0, TcpFlags.Syn, 64240, opts);
-        var tcp = new TcpPacket(f, 34, f.Length - 34);
+        var tcp = new TcpView(f, 34, f.Length - 34);
         Assert.Equal(DropReason.None, tcp.Validate(IpA, IpB));
         Assert.Equal(40000, tcp.SourcePort);
         Assert.Equal(80, tcp.DestinationPort);
@@ -117,13 +119,22 @@ public class PacketViewTests
         Assert.True(tcp.Syn);
         Assert.False(tcp.Ack);
         Assert.Equal(32, tcp.HeaderLengthBytes);
-        Assert.Equal(1, tcp.SequenceLength);
+        var seg = new TcpSegment();
+        Assert.Equal(DropReason.None, seg.Parse(IpA, IpB, f, 34, f.Length - 34));
+        Assert.Equal(0xFFFFFFF0u, seg.Seq);
+        Assert.Equal(40000, seg.SourcePort);
+        Assert.Equal(80, seg.DestinationPort);
+        Assert.Equal(64240, seg.Window);
+        Assert.True(seg.Syn && !seg.HasAck && !seg.Fin && !seg.Rst);
+        Assert.Equal(1, seg.SequenceLength);
+        Assert.Equal(0, seg.PayloadLength);
+        Assert.Equal(1460, seg.Options.Mss);
         var o = new TcpOptions();
         Assert.Equal(DropReason.None, o.Parse(f, tcp.OptionsOffset, tcp.OptionsLength));
         Assert.Equal(1460, o.Mss);
         Assert.Equal(7, o.WindowScale);
         Assert.True(o.SackPermitted);
-        Assert.Equal(DropReason.TcpBadChecksum, new TcpPacket(f, 34, f.Length - 34).Validate(IpA, IpA));
+        Assert.Equal(DropReason.TcpBadChecksum, new TcpView(f, 34, f.Length - 34).Validate(IpA, IpA));
     }
 
     [Theory]
@@ -133,8 +144,8 @@ public class PacketViewTests
     {
         byte[] f = Frames.Tcp(MacA, MacB, IpA, 1, IpB, 2, 1, 0, TcpFlags.Syn, 100);
         f[34 + 12] = (byte)(words << 4);
-        Assert.Equal(DropReason.TcpBadDataOffset, new TcpPacket(f, 34, 20).Validate(IpA, IpB));
-        Assert.Equal(DropReason.TcpTruncated, new TcpPacket(f, 34, 19).Validate(IpA, IpB));
+        Assert.Equal(DropReason.TcpBadDataOffset, new TcpView(f, 34, 20).Validate(IpA, IpB));
+        Assert.Equal(DropReason.TcpTruncated, new TcpView(f, 34, 19).Validate(IpA, IpB));
     }
 
     [Theory]
@@ -164,19 +175,19 @@ public class PacketViewTests
     public void ArpAndIcmpValidation()
     {
         byte[] f = Frames.Arp(ArpPacket.OpRequest, MacA, IpA, MacAddress.Zero, IpB);
-        var arp = new ArpPacket(f, 14, 46);
+        var arp = new ArpView(f, 14, 46);
         Assert.Equal(DropReason.None, arp.Validate());
         Assert.Equal(IpA, arp.SenderProtocolAddress);
         Assert.Equal(IpB, arp.TargetProtocolAddress);
-        Assert.Equal(DropReason.ArpTruncated, new ArpPacket(f, 14, 27).Validate());
+        Assert.Equal(DropReason.ArpTruncated, new ArpView(f, 14, 27).Validate());
         f[14 + 7] = 9;
-        Assert.Equal(DropReason.ArpUnsupported, new ArpPacket(f, 14, 46).Validate());
+        Assert.Equal(DropReason.ArpUnsupported, new ArpView(f, 14, 46).Validate());
 
         byte[] icmp = Frames.Icmp(8, 0, 1, 2, new byte[] { 1, 2, 3 });
-        Assert.Equal(DropReason.None, new IcmpPacket(icmp, 0, icmp.Length).Validate());
-        Assert.Equal(DropReason.IcmpTruncated, new IcmpPacket(icmp, 0, 7).Validate());
+        Assert.Equal(DropReason.None, new IcmpView(icmp, 0, icmp.Length).Validate());
+        Assert.Equal(DropReason.IcmpTruncated, new IcmpView(icmp, 0, 7).Validate());
         icmp[9] ^= 1;
-        Assert.Equal(DropReason.IcmpBadChecksum, new IcmpPacket(icmp, 0, icmp.Length).Validate());
+        Assert.Equal(DropReason.IcmpBadChecksum, new IcmpView(icmp, 0, icmp.Length).Validate());
     }
 
     [Fact]
