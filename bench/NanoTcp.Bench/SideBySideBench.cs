@@ -73,6 +73,7 @@ public static class SideBySideBench
         catch (BenchException e)
         {
             Console.WriteLine("lwip bench failed: " + e.Message);
+            bench.ShowStacks();
             return 1;
         }
     }
@@ -158,6 +159,16 @@ public static class SideBySideBench
         }
 
         public string Client { get; private set; } = "";
+
+        /// <summary>The last lines each running stack printed (for a failure report).</summary>
+        public void ShowStacks()
+        {
+            foreach (StackProcess s in _stacks)
+            {
+                Console.WriteLine($"--- {s.Name} ({(s.HasExited ? "exited" : "running")}), last lines:");
+                foreach (string line in s.Output.Split('\n').TakeLast(25)) Console.WriteLine("  " + line);
+            }
+        }
 
         private readonly Dictionary<string, double> _cleanDiscard = new();
 
