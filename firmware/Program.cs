@@ -18,17 +18,10 @@ namespace NanoTcp.Firmware
     /// <summary>
     /// The board's entry point: route the pins of the selected board (Boards/BoardPins.cs),
     /// build the ENC28J60 driver and the device composition over the nanoFramework adapters,
-    /// then run the poll loop forever, woken by the ENC28J60 interrupt or a short timeout.
+    /// then run the main loop forever, woken by the ENC28J60 interrupt, the next deadline or a short timeout.
     /// </summary>
     public static class Program
     {
-        /// <summary>Longest sleep between polls: the driver's status interval (EPKTCNT is polled
-        /// because PKTIF is unreliable), and the console's typing latency.</summary>
-        public const int MaxIdleMs = 10;
-
-        /// <summary>Polls in a row without sleeping while INT stays asserted.</summary>
-        public const int MaxBusyPolls = 16;
-
         public static void Main()
         {
             BoardPins board = BoardPins.Selected();
@@ -68,9 +61,10 @@ namespace NanoTcp.Firmware
             driverTrace.Sink = device.Console;
             driverTrace.Level = device.Tracer.Level;
             device.Console.Add(new SelftestCommands());
-            BoardCommands boardCommands = new BoardCommands(driver, config.Tcp, board);
-            device.Console.Add(boardCommands);
-            device.AddStatsSource(boardCommands);
+            Enc28j60Commands chipCommands = new Enc28j60Commands(driver, board.SpiClockHz);
+            device.Console.Add(chipCommands);
+            device.AddStatsSource(chipCommands);
+            device.Console.Add(new BoardCommands(board));
 
             bool up = driver.Initialize();
             device.Start("NanoTcp on " + board.Name + ": ENC28J60 " + (up ? "rev " + driver.RevisionName : "NOT ANSWERING (check wiring, power, SPI clock)")
@@ -80,38 +74,22 @@ namespace NanoTcp.Firmware
             Run(device, driverTrace, interrupt, clock);
         }
 
-        /// <summary>The main loop: poll, then sleep until the interrupt, the next TCP deadline or MaxIdleMs. Allocates nothing.</summary>
+        /// <summary>
+        /// The main loop (<see cref="MainLoop"/>): poll, then sleep until the interrupt, the next
+        /// deadline or MainLoop.DefaultMaxIdleMs; never while work is ready, so an answer queued
+        /// in a turn leaves in that turn. Allocates nothing.
+        /// </summary>
         private static void Run(DeviceComposition device, Tracer driverTrace, GpioInterruptLine interrupt, IClock clock)
         {
             AutoResetEvent wake = interrupt.Wake;
-            int busyPolls = 0;
+            MainLoop loop = new MainLoop(device, interrupt);
             while (true)
             {
-                long now = clock.NowMs;
                 driverTrace.Level = device.Tracer.Level;   // the console's `trace` command applies to the driver too
-                device.Poll(now);
-
-                // INT still low: more to do, poll again at once - but never spin forever on a
-                // flag the driver leaves set (it re-checks the chip every status interval anyway).
-                if (interrupt.IsAsserted && busyPolls < MaxBusyPolls)
+                int sleepMs = loop.Turn(clock.NowMs);
+                if (sleepMs > 0)
                 {
-                    busyPolls++;
-                    continue;
-                }
-                busyPolls = 0;
-                long wait = MaxIdleMs;
-                long next = device.Tcp.NextTimerMs();   // -1: no TCP timer pending
-                if (next >= 0)
-                {
-                    long untilNext = next - clock.NowMs;
-                    if (untilNext < wait)
-                    {
-                        wait = untilNext;
-                    }
-                }
-                if (wait > 0)
-                {
-                    wake.WaitOne((int)wait, false);
+                    wake.WaitOne(sleepMs, false);
                 }
             }
         }

@@ -10,6 +10,7 @@ public static class Program
     {
         ["interface"] = ("interface layer: checksum MB/s, ping and UDP echo round trips/s, footprint, allocation", InterfaceBench.Run),
         ["enc28j60"] = ("ENC28J60 driver + emulator: SPI cost per frame, transaction sequences, frames/s", Enc28j60Bench.Run),
+        ["lwip"] = ("side by side with lwIP 2.1.3 on TAPs, the kernel's TCP as client (root): conn/s, RTT, MiB/s, CPU/MiB, loss", SideBySideBench.Run),
         ["tcp"] = ("TCP: static footprint, two-stack bulk transfer MB/s and ns/segment, default and 64 KB rings", TcpBench.Run),
     };
 

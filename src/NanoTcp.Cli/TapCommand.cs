@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using NanoTcp.Device;
 using NanoTcp.Sim;
 using NanoTcp.Sim.Board;
 using NanoTcp.Sim.Pcap;
@@ -26,11 +27,26 @@ public sealed class TapOptions
     /// <summary>Forward key presses from the terminal as they are typed (the CLI sets it when stdin is a terminal):
     /// the board's console echoes and edits the line (Backspace, Ctrl-U), as on a serial terminal.</summary>
     public bool Keys;
-    /// <summary>Poll-loop wait when idle (woken at once by a frame from the TAP).</summary>
-    public int IdleWaitMs = 1;
+    /// <summary>Longest poll-loop wait when idle (woken at once by a frame from the TAP, sooner by the board's next deadline).</summary>
+    public int IdleWaitMs = 10;
+    /// <summary>TCP table and buffer sizes; 0 keeps the board's default (DeviceConfig).</summary>
+    public int Connections, RxRing, TxRing, Mss;
+    /// <summary>The emulated cable's rate in Mbit/s; 0: host speed (see VirtualBoardOptions.WireBitsPerSecond).</summary>
+    public int WireMbps;
 
     /// <summary>The prefix for commands on the host side: "ip netns exec NAME " or "".</summary>
     public string CommandPrefix => Netns == null ? "" : $"ip netns exec {Netns} ";
+
+    /// <summary>The board's configuration with the sizes given on the command line.</summary>
+    public DeviceConfig DeviceConfig()
+    {
+        var cfg = new DeviceConfig();
+        if (Connections > 0) cfg.Tcp.Connections = Connections;
+        if (RxRing > 0) cfg.Tcp.ReceiveBufferSize = RxRing;
+        if (TxRing > 0) cfg.Tcp.SendBufferSize = TxRing;
+        if (Mss > 0) cfg.Tcp.Mss = Mss;
+        return cfg;
+    }
 }
 
 /// <summary>
@@ -110,6 +126,9 @@ public static class TapCommand
                 DelayMs = o.DelayMs,
                 Pcap = pcap,
                 Banner = "NanoTcp virtual board on TAP " + tap.Name,
+                Device = o.DeviceConfig(),
+                WireBitsPerSecond = o.WireMbps * 1_000_000L,
+                MaxIdleMs = o.IdleWaitMs,
             };
             var board = new VirtualBoard(tap, clock, options);
 
@@ -119,6 +138,12 @@ public static class TapCommand
             {
                 output.WriteLine($"faults (both ways): drop {o.Drop}% duplicate {o.Duplicate}% reorder {o.Reorder}% corrupt {o.Corrupt}% delay {o.DelayMs} ms, seed {o.Seed}");
             }
+            var tcp = options.Device.Tcp;
+            output.WriteLine($"tcp: {tcp.Connections} connections, rings {tcp.ReceiveBufferSize} B receive (the window) / {tcp.SendBufferSize} B send, mss {board.Device.Tcp.LocalMss}; "
+                + $"{board.Device.FootprintBytes} bytes of buffers");
+            output.WriteLine(options.WireBitsPerSecond > 0
+                ? $"wire: paced at {o.WireMbps} Mbit/s; a burst the driver does not keep up with overflows the chip's receive ring, as on a board"
+                : "wire: host speed, not paced at the ENC28J60's 10 Mbit/s (--wire-mbps 10 for that); the bridge waits for room in the chip's receive ring, so nothing overflows it");
             if (o.Pcap != null) output.WriteLine($"capturing the board's side of the wire to {OutputFile.Shown(o.Pcap)}");
             output.WriteLine("from another terminal, try:");
             output.WriteLine($"  {o.CommandPrefix}ping 192.168.77.2");
@@ -134,9 +159,9 @@ public static class TapCommand
             long turns = 0;
             while (!ct.IsCancellationRequested)
             {
-                board.Poll(clock.NowMs);
+                int sleepMs = board.Poll(clock.NowMs);
                 if (++turns % 1024 == 0) board.Serial.TakeOutput(); // echoed already; keep memory flat
-                tap.WaitReadable(o.IdleWaitMs);
+                if (sleepMs > 0) tap.WaitReadable(sleepMs);
             }
             output.WriteLine();
             output.WriteLine($"stopped: {board.FramesToBoard} frames to the board, {board.FramesFromBoard} from it"

@@ -3,7 +3,7 @@ using NanoTcp.Hal;
 namespace NanoTcp.Sim;
 
 /// <summary>A virtual millisecond clock: <see cref="Sleep"/> advances time at once.</summary>
-public sealed class VirtualClock : IClock
+public sealed class VirtualClock : IClock, IMicrosecondClock
 {
     public VirtualClock(long startMs = 0)
     {
@@ -11,6 +11,9 @@ public sealed class VirtualClock : IClock
     }
 
     public long NowMs { get; set; }
+
+    /// <summary>Whole milliseconds: a virtual clock has no finer steps.</summary>
+    public long NowUs => NowMs * 1000;
 
     /// <summary>Total milliseconds spent in <see cref="Sleep"/>.</summary>
     public long SleptMs { get; private set; }

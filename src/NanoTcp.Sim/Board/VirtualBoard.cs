@@ -7,6 +7,7 @@ using NanoTcp.Hal;
 using NanoTcp.Phy;
 using NanoTcp.Sim.Enc28j60;
 using NanoTcp.Sim.Pcap;
+using NanoTcp.Shell;
 using NanoTcp.Sim.Serial;
 using NanoTcp.Sim.Trace;
 using NanoTcp.Trace;
@@ -43,6 +44,18 @@ public sealed class VirtualBoardOptions
 
     public string Banner = "NanoTcp virtual board (ENC28J60 emulator)";
 
+    /// <summary>
+    /// The cable's bit rate between the bridge and the emulated chip. 10,000,000 is the ENC28J60's
+    /// real line rate: frames enter the receive ring no faster than that and a burst the driver does
+    /// not keep up with overflows it, as on a board. 0 (the default) is host speed: frames move as
+    /// fast as the host can, and the bridge waits for room in the receive ring instead of letting a
+    /// frame overflow it (no real cable can), so overflow never happens unless injected.
+    /// </summary>
+    public long WireBitsPerSecond;
+
+    /// <summary>Longest sleep of the board's loop (see <see cref="MainLoop"/>).</summary>
+    public int MaxIdleMs = MainLoop.DefaultMaxIdleMs;
+
     public bool HasFaults => DropPerMille > 0 || DuplicatePerMille > 0 || ReorderPerMille > 0 || CorruptPerMille > 0 || DelayMs > 0 || JitterMs > 0;
 }
 
@@ -54,9 +67,11 @@ public sealed class VirtualBoardOptions
 /// board's side. <see cref="Poll"/> is the main loop body: pump in, board, pump out.
 /// Not thread-safe except <see cref="Type"/>.
 /// </summary>
-public sealed class VirtualBoard
+public sealed class VirtualBoard : IStatsSource
 {
     private const int FramesPerPump = 64;
+    private int _heldLength;                 // a frame from the peer waiting for room in the chip (host-speed cable)
+    private readonly byte[] _held = new byte[1514];
     private readonly INetworkDevice _link;   // the peer, behind the fault injector when there is one
     private readonly INetworkDevice _board;  // the chip's cable side, behind the pcap when there is one
     private readonly byte[] _frame = new byte[1514];
@@ -69,7 +84,7 @@ public sealed class VirtualBoard
         VirtualBoardOptions o = Options;
         Peer = peer;
         Clock = clock;
-        Chip = new VirtualEnc28j60(clock);
+        Chip = new VirtualEnc28j60(clock) { LineRateBitsPerSecond = o.WireBitsPerSecond };
         Serial = new VirtualSerialLine(o.Console);
 
         DeviceConfig cfg = o.Device;
@@ -90,6 +105,11 @@ public sealed class VirtualBoard
         Device = new DeviceComposition(Driver, Serial, null, cfg);
         Device.Console.Add(new NanoTcp.Scenarios.SelftestCommands()); // `selftest`, as the firmware adds it
         driverTrace.Target = Device.Tracer;
+        ChipCommands = new Enc28j60Commands(Driver, 0);
+        Device.Console.Add(ChipCommands);
+        Device.AddStatsSource(ChipCommands);
+        Device.AddStatsSource(this);
+        Loop = new MainLoop(Device, Chip) { MaxIdleMs = o.MaxIdleMs };
 
         if (o.HasFaults)
         {
@@ -130,6 +150,12 @@ public sealed class VirtualBoard
     private readonly TraceFrameComments? _comments;
 
     public VirtualBoardOptions Options { get; }
+
+    /// <summary>The board's main loop over the composition, with the chip's INT line (as the firmware runs it).</summary>
+    public MainLoop Loop { get; }
+
+    /// <summary>The `enc28j60` console command over the driver, as on the board.</summary>
+    public Enc28j60Commands ChipCommands { get; }
     public INetworkDevice Peer { get; }
     public IClock Clock { get; }
     public VirtualEnc28j60 Chip { get; }
@@ -150,24 +176,70 @@ public sealed class VirtualBoard
     /// <summary>Queues console input (a line is executed when it ends with "\r"); safe from any thread.</summary>
     public void Type(string text) => _typed.Enqueue(text);
 
-    /// <summary>One turn: frames from the peer into the chip, the board's main loop, frames from the chip to the peer.</summary>
-    public void Poll(long nowMs)
+    /// <summary>
+    /// One turn: frames from the peer into the chip, the board's main loop turn, frames from the chip
+    /// to the peer. Returns how long the caller may wait for the peer before the next turn (0: at
+    /// once), never past a deadline of the board or of the paced cable.
+    /// </summary>
+    public int Poll(long nowMs)
     {
         while (_typed.TryDequeue(out string? text)) Serial.Type(text);
         _driverTracer.Level = Device.Tracer.Level; // the console's trace command covers the driver too
         PumpToBoard(nowMs);
-        Device.Poll(nowMs);
+        int sleepMs = Loop.Turn(nowMs);
         PumpFromBoard(nowMs);
         // What this turn captured has its comments now: out to the file, for a capture read while it grows.
         if (Options.Pcap is { FlushEachFrame: true } pcap) pcap.Flush();
+        if (_heldLength > 0) return 0; // the chip's ring was full: the driver reads, then the frame goes in
+        long cable = Chip.NextCableEventUs;
+        if (cable != long.MaxValue)
+        {
+            long untilMs = (cable - Chip.NowUs + 999) / 1000;
+            if (untilMs < sleepMs) sleepMs = (int)Math.Max(0, untilMs);
+        }
+        return sleepMs;
     }
+
+    /// <summary>The emulated chip's side under `stats`: what the cable brought and what the chip dropped.</summary>
+    public void WriteStats(SerialConsole c)
+    {
+        VirtualEnc28j60Stats k = Chip.Stats;
+        string wire = Options.WireBitsPerSecond > 0 ? $"{Options.WireBitsPerSecond / 1_000_000.0:0.##} Mbit/s" : "host speed";
+        c.WriteLine($"chip    (emulated, cable {wire}) from-cable {k.FramesFromWire} stored {k.FramesStored} to-cable {k.FramesToWire}");
+        c.WriteLine($"chip    dropped: overflow {k.FramesDroppedOverflow} in {k.OverflowEpisodes} overflows, cable-queue {k.FramesDroppedCableQueue}, filtered {k.FramesFiltered}, rx-off {k.FramesDroppedRxDisabled}");
+        c.WriteLine($"bridge  to-board {FramesToBoard} from-board {FramesFromBoard} waits-for-room {WaitsForRoom}"
+            + $" tcp-segments-from-board {Retransmissions.Segments} retransmitted {Retransmissions.Retransmitted}");
+    }
+
+    /// <summary>TCP segments the board sent again, counted on its side of the wire.</summary>
+    public TcpRetransmissionCounter Retransmissions { get; } = new();
+
+    /// <summary>Turns in which a frame from the peer waited for room in the chip's ring (host-speed cable).</summary>
+    public long WaitsForRoom { get; private set; }
 
     private void PumpToBoard(long nowMs)
     {
+        bool paced = Options.WireBitsPerSecond > 0;
+        if (_heldLength > 0)
+        {
+            if (!Chip.HasRoomFor(_heldLength)) return;
+            _board.Transmit(_held, 0, _heldLength, nowMs);
+            _heldLength = 0;
+            FramesToBoard++;
+        }
         for (int i = 0; i < FramesPerPump; i++)
         {
             int n = _link.Receive(_frame, 0, _frame.Length, nowMs);
             if (n <= 0) break;
+            if (!paced && !Chip.HasRoomFor(n))
+            {
+                // A host-speed cable has no line rate to pace it: hold the frame until the driver
+                // has made room, rather than let the host's speed overflow the chip.
+                Array.Copy(_frame, _held, n);
+                _heldLength = n;
+                WaitsForRoom++;
+                return;
+            }
             _board.Transmit(_frame, 0, n, nowMs);
             FramesToBoard++;
         }
@@ -180,6 +252,7 @@ public sealed class VirtualBoard
             int n = _board.Receive(_frame, 0, _frame.Length, nowMs);
             if (n <= 0) break;
             long dropped = Faults?.Dropped ?? 0, corrupted = Faults?.Corrupted ?? 0, duplicated = Faults?.Duplicated ?? 0;
+            Retransmissions.Observe(_frame, n);
             _link.Transmit(_frame, 0, n, nowMs);
             FramesFromBoard++;
             if (_comments != null && Faults != null)

@@ -40,10 +40,17 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
     public const byte RevisionB1 = 0x02, RevisionB4 = 0x04, RevisionB5 = 0x05, RevisionB7 = 0x06;
 
     private readonly byte[] _mem = new byte[BufferSize];
+    private readonly byte[] _rxScratch = new byte[BufferSize + 4]; // a received frame with its FCS, before it enters the ring
+    private readonly byte[] _rxHeader = new byte[6];
     private readonly byte[] _regs = new byte[4 * 32]; // bank * 32 + address; common ones at bank 0
     private readonly ushort[] _phy = new ushort[0x20];
     private readonly Queue<byte[]> _toWire = new();
+    private readonly Queue<long> _toWireDueUs = new();
+    private readonly Queue<byte[]> _fromWire = new();
+    private readonly Queue<long> _fromWireDueUs = new();
     private readonly IClock? _clock;
+    private readonly IMicrosecondClock? _fineClock;
+    private long _wireInFreeUs, _wireOutFreeUs;
 
     private int _rdptLowLatch;
     private int _rdptCommitted;
@@ -66,6 +73,7 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
     public VirtualEnc28j60(IClock? clock = null, byte revision = RevisionB7)
     {
         _clock = clock;
+        _fineClock = clock as IMicrosecondClock;
         Revision = revision;
         Wire = new WireSide(this);
         ResetPin = new ResetLine(this);
@@ -97,6 +105,18 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
 
     /// <summary>Errata (on by default): packets stored while ERXRDPT holds an even value get a corrupted next-packet pointer.</summary>
     public bool EvenReadPointerCorruption { get; set; } = true;
+
+    /// <summary>
+    /// The cable's bit rate (the ENC28J60 is a 10BASE-T part: 10,000,000). Frames from the cable
+    /// enter the receive ring, and frames the chip sends leave on the cable, no faster than this:
+    /// each takes preamble + frame + FCS + inter-frame gap at this rate, so a burst meets the ring
+    /// as it would on a real wire and a driver that reads too slowly loses frames to overflow, as a
+    /// board would. 0 (the default): no pacing, frames move as soon as they are handed over.
+    /// </summary>
+    public long LineRateBitsPerSecond { get; set; }
+
+    /// <summary>Frames the cable (a switch port's buffer) holds while they wait for their turn on a paced wire; beyond that they are dropped.</summary>
+    public int CableQueueFrames { get; set; } = 256;
 
     /// <summary>Fault: the chip stops answering: MISO reads <paramref name="miso"/> (0xFF or 0x00) and commands are ignored.</summary>
     public void SetUnresponsive(byte miso = 0xFF)
@@ -142,7 +162,15 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
     /// <summary>ERXWRPT: where the next packet will be written.</summary>
     public int ReceiveWritePointer => _rxWritePointer;
 
-    public int PacketCount => _packetCount;
+    /// <summary>EPKTCNT now (frames whose time on a paced cable is over have arrived).</summary>
+    public int PacketCount
+    {
+        get
+        {
+            ServiceCable();
+            return _packetCount;
+        }
+    }
 
     /// <summary>True while a transmission started with TXRTS has not ended (TxBusyTransactions, or a stall).</summary>
     public bool TransmitInProgress => (_regs[M.ECON1] & 0x08) != 0;
@@ -167,6 +195,42 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
         }
     }
 
+    /// <summary>
+    /// Whether a frame of <paramref name="length"/> bytes (no FCS) arriving now would be stored,
+    /// rather than dropped for lack of room in the receive ring (the bridge of a host-speed cable
+    /// waits while this is false). True also when reception is off: such a frame is dropped anyway.
+    /// </summary>
+    public bool HasRoomFor(int length)
+    {
+        if (!CanReceive)
+        {
+            return true;
+        }
+        int need = (6 + Math.Max(length, 60) + 4 + 1) & ~1;
+        return _packetCount < 255 && need <= FreeSpace;
+    }
+
+    /// <summary>Frames waiting on the paced cable to enter the chip.</summary>
+    public int CableQueued => _fromWire.Count;
+
+    /// <summary>
+    /// Microseconds (on the clock's scale) at which the paced cable next delivers a frame to the chip or
+    /// to the other side; long.MaxValue when nothing waits. The board's loop sleeps no longer than that.
+    /// </summary>
+    public long NextCableEventUs
+    {
+        get
+        {
+            long t = long.MaxValue;
+            if (_fromWireDueUs.Count > 0) t = _fromWireDueUs.Peek();
+            if (_toWireDueUs.Count > 0 && _toWireDueUs.Peek() < t) t = _toWireDueUs.Peek();
+            return t;
+        }
+    }
+
+    /// <summary>The clock in microseconds (a millisecond clock gives whole milliseconds).</summary>
+    public long NowUs => _fineClock != null ? _fineClock.NowUs : (_clock?.NowMs ?? 0) * 1000;
+
     /// <summary>Register value without side effects (common registers in any bank).</summary>
     public byte Peek(int bank, int address) => address >= 0x1B ? ReadCommonForPeek(address) : _regs[bank * 32 + address];
 
@@ -183,7 +247,14 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
     public LedState LedB => Led((_phy[M.PHLCON] >> 4) & 0x0F, ref _txActivityB, ref _rxActivityB, ref _colActivityB);
 
     /// <summary>The INT pin (active low on the chip; true here while asserted).</summary>
-    public bool IsAsserted => ComputeInt();
+    public bool IsAsserted
+    {
+        get
+        {
+            ServiceCable();
+            return ComputeInt();
+        }
+    }
 
     // ------------------------------------------------------------------ SPI
 
@@ -223,6 +294,7 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
         }
 
         Tick();
+        ServiceCable();
 
         byte op = write[0];
         int opcode = op >> 5;
@@ -315,23 +387,30 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
         int p = Word(0, M.ERDPTL);
         bool autoinc = (_regs[M.ECON2] & 0x80) != 0;
         int st = Word(0, M.ERXSTL), nd = Word(0, M.ERXNDL);
-        for (int i = 1; i < count; i++)
+        int n = count - 1;
+        if (!autoinc)
         {
             if (read != null)
             {
-                read[i] = _mem[p];
+                Array.Fill(read, _mem[p], 1, n);
             }
-            if (autoinc)
+            return;
+        }
+        // Inside the receive ring the read pointer wraps from ERXND to ERXST; elsewhere at the end of memory.
+        int done = 0;
+        while (done < n)
+        {
+            int limit = p >= st && p <= nd ? nd : BufferSize - 1;
+            int chunk = Math.Min(n - done, limit - p + 1);
+            if (read != null)
             {
-                // Inside the receive ring the read pointer wraps from ERXND to ERXST.
-                if (p == nd)
-                {
-                    p = st;
-                }
-                else
-                {
-                    p = (p + 1) & 0x1FFF;
-                }
+                Array.Copy(_mem, p, read, 1 + done, chunk);
+            }
+            done += chunk;
+            p += chunk;
+            if (p > limit)
+            {
+                p = limit == nd ? st : 0;
             }
         }
         SetWord(0, M.ERDPTL, p);
@@ -341,13 +420,19 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
     {
         int p = Word(0, M.EWRPTL);
         bool autoinc = (_regs[M.ECON2] & 0x80) != 0;
-        for (int i = 1; i < count; i++)
+        int n = count - 1;
+        if (!autoinc)
         {
-            _mem[p] = write[i];
-            if (autoinc)
-            {
-                p = (p + 1) & 0x1FFF;
-            }
+            _mem[p] = write[n];
+            return;
+        }
+        int done = 0;
+        while (done < n)
+        {
+            int chunk = Math.Min(n - done, BufferSize - p);
+            Array.Copy(write, 1 + done, _mem, p, chunk);
+            done += chunk;
+            p = (p + chunk) & 0x1FFF;
         }
         SetWord(0, M.EWRPTL, p);
     }
@@ -754,6 +839,7 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
             if (_linkUp)
             {
                 _toWire.Enqueue(frame);
+                _toWireDueUs.Enqueue(CableSlot(ref _wireOutFreeUs, wireLength));
                 Stats.FramesToWire++;
             }
             else
@@ -828,6 +914,10 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
         if (_packetCount >= 255 || need > FreeSpace)
         {
             Stats.FramesDroppedOverflow++;
+            if ((_regs[M.EIR] & 0x01) == 0)
+            {
+                Stats.OverflowEpisodes++; // what a driver can see: RXERIF set again after it was cleared
+            }
             _regs[M.EIR] |= 0x01; // RXERIF
             _regs[M.ESTAT] |= 0x40; // BUFER
             UpdateInterruptLine();
@@ -843,8 +933,9 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
             next -= ringSize;
         }
 
-        var data = new byte[frameLength + 4];
+        byte[] data = _rxScratch;
         Array.Copy(buffer, offset, data, 0, length);
+        Array.Clear(data, length, frameLength - length); // the sender's padding
         uint fcs = Crc32(data, frameLength);
         data[frameLength] = (byte)fcs;
         data[frameLength + 1] = (byte)(fcs >> 8);
@@ -872,23 +963,15 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
         {
             status |= 0x0200;
         }
-        byte[] header =
-        {
-            (byte)storedNext, (byte)(storedNext >> 8),
-            (byte)byteCount, (byte)(byteCount >> 8),
-            (byte)status, (byte)(status >> 8),
-        };
-        int p = start;
-        foreach (byte b in header)
-        {
-            _mem[p] = b;
-            p = p == nd ? st : p + 1;
-        }
-        foreach (byte b in data)
-        {
-            _mem[p] = b;
-            p = p == nd ? st : p + 1;
-        }
+        byte[] header = _rxHeader;
+        header[0] = (byte)storedNext;
+        header[1] = (byte)(storedNext >> 8);
+        header[2] = (byte)byteCount;
+        header[3] = (byte)(byteCount >> 8);
+        header[4] = (byte)status;
+        header[5] = (byte)(status >> 8);
+        int p = RingWrite(header, header.Length, start, st, nd);
+        RingWrite(data, frameLength + 4, p, st, nd);
 
         _rxWritePointer = next;
         _packetCount++;
@@ -897,6 +980,81 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
         _rxActivityA = _rxActivityB = true;
         UpdateInterruptLine();
         return true;
+    }
+
+    private int RingWrite(byte[] source, int length, int p, int st, int nd)
+    {
+        int done = 0;
+        while (done < length)
+        {
+            int chunk = Math.Min(length - done, nd - p + 1);
+            Array.Copy(source, done, _mem, p, chunk);
+            done += chunk;
+            p += chunk;
+            if (p > nd)
+            {
+                p = st;
+            }
+        }
+        return p;
+    }
+
+    private bool CanReceive => _linkUp && !_unresponsive && !_resetHeld && (_regs[M.ECON1] & 0x04) != 0 && (_regs[M.ECON1] & 0x40) == 0
+        && (_regs[2 * 32 + M.MACON1] & 0x01) != 0;
+
+    // ------------------------------------------------------------------ the cable at line rate
+
+    /// <summary>Bits of one frame on the wire: preamble and SFD, the frame padded to 60, FCS, inter-frame gap.</summary>
+    private static long WireBits(int frameLength) => (8L + Math.Max(frameLength, 60) + 4 + 12) * 8;
+
+    /// <summary>The time the frame has fully crossed a paced cable whose previous frame ends at <paramref name="freeUs"/>.</summary>
+    private long CableSlot(ref long freeUs, int frameLength)
+    {
+        long now = NowUs;
+        if (LineRateBitsPerSecond <= 0)
+        {
+            return now;
+        }
+        long start = freeUs > now ? freeUs : now;
+        freeUs = start + (WireBits(frameLength) * 1_000_000 + LineRateBitsPerSecond - 1) / LineRateBitsPerSecond;
+        return freeUs;
+    }
+
+    /// <summary>A frame from the cable, on a paced wire: it waits its turn, then meets the ring as it is then.</summary>
+    private bool ArriveFromCable(byte[] buffer, int offset, int length)
+    {
+        if (LineRateBitsPerSecond <= 0)
+        {
+            return DeliverFromWire(buffer, offset, length);
+        }
+        ServiceCable();
+        if (_fromWire.Count >= CableQueueFrames)
+        {
+            Stats.FramesDroppedCableQueue++;
+            return false;
+        }
+        var copy = new byte[length];
+        Array.Copy(buffer, offset, copy, 0, length);
+        _fromWire.Enqueue(copy);
+        _fromWireDueUs.Enqueue(CableSlot(ref _wireInFreeUs, length));
+        ServiceCable();
+        return true;
+    }
+
+    /// <summary>Moves the frames whose time on the paced cable is over into the chip.</summary>
+    private void ServiceCable()
+    {
+        if (_fromWire.Count == 0)
+        {
+            return;
+        }
+        long now = NowUs;
+        while (_fromWireDueUs.Count > 0 && _fromWireDueUs.Peek() <= now)
+        {
+            _fromWireDueUs.Dequeue();
+            byte[] f = _fromWire.Dequeue();
+            DeliverFromWire(f, 0, f.Length);
+        }
     }
 
     private bool PassesFilter(byte[] b, int o)
@@ -922,33 +1080,8 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
         return all;
     }
 
-    private static readonly uint[] CrcTable = BuildCrcTable();
-
-    private static uint[] BuildCrcTable()
-    {
-        var table = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            uint c = n;
-            for (int k = 0; k < 8; k++)
-            {
-                c = (c & 1) != 0 ? (c >> 1) ^ 0xEDB88320u : c >> 1;
-            }
-            table[n] = c;
-        }
-        return table;
-    }
-
     /// <summary>IEEE 802.3 FCS (CRC-32, reflected, stored least significant byte first).</summary>
-    private static uint Crc32(byte[] data, int length)
-    {
-        uint crc = 0xFFFFFFFF;
-        for (int i = 0; i < length; i++)
-        {
-            crc = CrcTable[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
-        }
-        return ~crc;
-    }
+    private static uint Crc32(byte[] data, int length) => System.IO.Hashing.Crc32.HashToUInt32(data.AsSpan(0, length));
 
     // ------------------------------------------------------------------ interrupt, LEDs, reset
 
@@ -1101,8 +1234,11 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
 
         public int Receive(byte[] buffer, int offset, int capacity, long nowMs)
         {
-            while (_chip._toWire.Count > 0)
+            _chip.ServiceCable();
+            long now = _chip.LineRateBitsPerSecond > 0 ? _chip.NowUs : long.MaxValue;
+            while (_chip._toWire.Count > 0 && _chip._toWireDueUs.Peek() <= now)
             {
+                _chip._toWireDueUs.Dequeue();
                 byte[] frame = _chip._toWire.Dequeue();
                 if (frame.Length <= capacity)
                 {
@@ -1121,7 +1257,7 @@ public sealed class VirtualEnc28j60 : ISpiBus, IInterruptLine
                 _chip.Stats.FramesDroppedLinkDown++;
                 return false;
             }
-            _chip.DeliverFromWire(buffer, offset, length);
+            _chip.ArriveFromCable(buffer, offset, length);
             return true;
         }
     }
@@ -1135,7 +1271,12 @@ public sealed class VirtualEnc28j60Stats
     public long FramesFromWire;
     public long FramesStored;
     public long FramesFiltered;
+    /// <summary>Frames dropped because the receive ring was full (the chip sets EIR.RXERIF; it counts nothing itself).</summary>
     public long FramesDroppedOverflow;
+    /// <summary>Overflows as a driver can see them: EIR.RXERIF set while it was clear (each lost at least one frame).</summary>
+    public long OverflowEpisodes;
+    /// <summary>Frames dropped because the paced cable's queue (CableQueueFrames) was full.</summary>
+    public long FramesDroppedCableQueue;
     public long FramesDroppedLinkDown;
     public long FramesDroppedRxDisabled;
     public long FramesDroppedTooLong;

@@ -34,6 +34,7 @@ namespace NanoTcp.Device
         private readonly TcpService[] _services;
         private int _serviceCount;
         private int _servicesNotStarted;
+        private int _framesLastPoll;
         private readonly TcpCloseReason[] _lastReason;
 
         /// <param name="device">the network device (ENC28J60 driver, emulated chip, memory link)</param>
@@ -52,7 +53,9 @@ namespace NanoTcp.Device
             }
             _iface = new NetInterface(device, _config.Interface, _tracer);
             _tcp = new TcpStack(_config.Tcp, _iface, _tracer);
-            _iface.AttachTransport(_tcp);
+            // TCP output (and its timers) runs after the services, not inside the interface's poll:
+            // see Poll.
+            _iface.AttachTransport(new TcpInputOnly(_tcp));
             _leds = new LedController(_config.Leds, ledOutputs);
             _lastReason = new TcpCloseReason[_tcp.ConnectionSlots];
 
@@ -179,10 +182,16 @@ namespace NanoTcp.Device
             }
         }
 
-        /// <summary>One turn of the main loop: network, services, console, LEDs.</summary>
-        public void Poll(long nowMs)
+        /// <summary>
+        /// One turn of the main loop: frames in (TCP input), the services and the console, then TCP's
+        /// timers and output, so that whatever they queued in this turn leaves in this turn (an echo,
+        /// an HTTP page) and the ACK for what arrived carries the window as it is after they read
+        /// (one ACK with the window open again, not a shrunken window followed by an update). Then
+        /// the LEDs. Returns the frames the interface took from the device.
+        /// </summary>
+        public int Poll(long nowMs)
         {
-            _iface.Poll(nowMs);
+            _framesLastPoll = _iface.Poll(nowMs);
             if (_udpEcho != null)
             {
                 _udpEcho.Poll(nowMs);
@@ -197,16 +206,35 @@ namespace NanoTcp.Device
                 _ipCommands.Poll(nowMs);
                 _tcpCommands.Poll(nowMs);
             }
+            _tcp.Poll(nowMs);
             UpdateLeds(nowMs);
+            return _framesLastPoll;
         }
 
-        /// <summary>The earliest time something is due (TCP timers), so the firmware can sleep until then or an interrupt.</summary>
+        /// <summary>
+        /// When the next Poll has work: <paramref name="nowMs"/> when it has some already (the last
+        /// Poll stopped at RxFramesPerPoll with frames possibly still in the device, or an ACK is owed),
+        /// else the earliest TCP timer or frame held back by `lab delay`; -1 when nothing is scheduled
+        /// (sleep until a frame arrives). The main loop sleeps until then, never past it.
+        /// </summary>
         public long NextDeadlineMs(long nowMs)
         {
-            long t = _tcp.NextTimerMs();
-            if (_faults != null && _faults.NextDueMs < t)
+            if (_framesLastPoll >= _iface.Config.RxFramesPerPoll)
             {
-                t = _faults.NextDueMs; // a frame `lab delay` holds back
+                return nowMs;
+            }
+            long t = _tcp.NextTimerMs();
+            if (_faults != null)
+            {
+                long held = _faults.NextDueMs; // long.MaxValue when nothing is held
+                if (held != long.MaxValue && (t < 0 || held < t))
+                {
+                    t = held;
+                }
+            }
+            if (t < 0)
+            {
+                return -1;
             }
             return t < nowMs ? nowMs : t;
         }
@@ -217,6 +245,42 @@ namespace NanoTcp.Device
             if (!service.IsRunning)
             {
                 _servicesNotStarted++;
+            }
+        }
+
+        /// <summary>
+        /// TCP as the interface sees it inside the composition: segments go straight in; the
+        /// interface's per-poll call does nothing, because the composition runs TCP's timers and
+        /// output itself once the services have had their turn.
+        /// </summary>
+        private sealed class TcpInputOnly : ITransportLayer
+        {
+            private readonly TcpStack _tcp;
+
+            public TcpInputOnly(TcpStack tcp)
+            {
+                _tcp = tcp;
+            }
+
+            public int Protocol { get { return _tcp.Protocol; } }
+
+            public DropReason Input(uint source, uint destination, byte[] buffer, int offset, int length, long nowMs)
+            {
+                return _tcp.Input(source, destination, buffer, offset, length, nowMs);
+            }
+
+            public void Poll(long nowMs)
+            {
+            }
+
+            public void IcmpError(int type, int code, int nextHopMtu, byte[] b, int ipOffset, int length, long nowMs)
+            {
+                _tcp.IcmpError(type, code, nextHopMtu, b, ipOffset, length, nowMs);
+            }
+
+            public void AddressChanged(uint oldAddress, uint newAddress, long nowMs)
+            {
+                _tcp.AddressChanged(oldAddress, newAddress, nowMs);
             }
         }
 

@@ -189,25 +189,29 @@ namespace NanoTcp.Services
 
         protected override bool Serve(int slot, int handle, long nowMs)
         {
+            bool clientClosed = false;
             while (true)
             {
                 int got = Tcp.Receive(handle, _buffer, 0, _buffer.Length);
                 if (got < 0)
                 {
-                    return true;
+                    clientClosed = true;
+                    break;
                 }
                 if (got == 0)
                 {
                     break;
                 }
             }
+            // Fill the send ring even in the turn the client's FIN arrived: what is queued leaves
+            // before the board's FIN (data in CLOSE-WAIT), then the connection is closed.
             while (true)
             {
                 int room = Tcp.SendSpace(handle);
                 int n = room < _buffer.Length ? room : _buffer.Length;
                 if (n <= 0)
                 {
-                    return false;
+                    return clientClosed;
                 }
                 long pos = _position[slot];
                 for (int i = 0; i < n; i++)
@@ -217,7 +221,7 @@ namespace NanoTcp.Services
                 int sent = Tcp.Send(handle, _buffer, 0, n);
                 if (sent <= 0)
                 {
-                    return false;
+                    return clientClosed;
                 }
                 _position[slot] = pos + sent;
                 BytesSent += sent;

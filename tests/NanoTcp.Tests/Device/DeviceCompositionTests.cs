@@ -25,13 +25,14 @@ public class DeviceCompositionTests
         public readonly TcpStack PcTcp;
         public long Now;
 
-        public Rig()
+        public Rig(int rxFramesPerPoll = 8, bool pcNagle = true)
         {
             var cfg = new DeviceConfig { Leds = LedLayout.FourLeds, TraceLevel = TraceLevel.States };
             cfg.Interface.Address = BoardIp;
+            cfg.Interface.RxFramesPerPoll = rxFramesPerPoll;
             Board = new DeviceComposition(Cable.A, Serial, null, cfg);
             Pc = new NetInterface(Cable.B, new InterfaceConfig { Address = PcIp, MacAddress = new byte[] { 2, 0x50, 0x43, 0, 0, 1 } }, null);
-            PcTcp = new TcpStack(new TcpConfig { ReceiveBufferSize = 8192 }, Pc, null);
+            PcTcp = new TcpStack(new TcpConfig { ReceiveBufferSize = 8192, Nagle = pcNagle }, Pc, null);
             Pc.AttachTransport(PcTcp);
             Board.Start("NanoTcp test board");
         }
@@ -128,5 +129,109 @@ public class DeviceCompositionTests
     {
         var r = new Rig();
         Assert.InRange(r.Board.FootprintBytes, 20_000, 36 * 1024);
+    }
+
+    [Fact]
+    public void AnEchoLeavesInTheTurnItsRequestArrived()
+    {
+        var r = new Rig();
+        int h = r.PcTcp.Connect(BoardIp, 7, 0);
+        r.Run(20);
+        Assert.Equal(TcpState.Established, r.PcTcp.GetState(h));
+        r.Run(300); // past every delayed ACK: nothing owed on either side
+        Assert.Equal(1, r.PcTcp.Send(h, new byte[] { (byte)'x' }, 0, 1));
+        r.Pc.Poll(r.Now);              // the request goes on the cable
+        Assert.Equal(1, r.Cable.PendingAtA);
+        r.Board.Poll(r.Now);           // one turn of the board, no time passes
+        Assert.Equal(1, r.Cable.PendingAtB); // the echo, with its ACK: one segment, sent in that turn
+        r.Pc.Poll(r.Now);
+        var buf = new byte[4];
+        Assert.Equal(1, r.PcTcp.Receive(h, buf, 0, buf.Length));
+        Assert.Equal((byte)'x', buf[0]);
+    }
+
+    [Fact]
+    public void AWindowUpdateLeavesInTheTurnTheServiceDrainedTheRing()
+    {
+        var r = new Rig();
+        int h = r.PcTcp.Connect(BoardIp, 9, 0);
+        r.Run(20);
+        r.Run(300); // nothing owed on either side
+        var block = new byte[1460];
+        // One full segment into the board's 2 KB window: 588 bytes left until the service reads.
+        Assert.Equal(block.Length, r.PcTcp.Send(h, block, 0, block.Length));
+        r.Pc.Poll(r.Now);
+        Assert.Equal(1, r.Cable.PendingAtA);
+        r.Board.Poll(r.Now);
+        // The discard service emptied the ring in that turn, and the window it opened was announced
+        // in that turn (no delayed ACK): the PC sees its data acknowledged and the whole window again.
+        Assert.Equal(0, r.Board.Tcp.ConnectionAt(0).ReceiveQueued);
+        Assert.Equal(1, r.Cable.PendingAtB);
+        r.Pc.Poll(r.Now);
+        Assert.Equal(2048, r.PcTcp.ConnectionAt(h).SendWindow);
+        Assert.Equal(0, r.PcTcp.ConnectionAt(h).SendQueued);
+    }
+
+    [Fact]
+    public void SegmentsThatFillTheWindowInOneTurnLeaveItOpenAtTheEndOfThatTurn()
+    {
+        var r = new Rig(pcNagle: false);
+        int h = r.PcTcp.Connect(BoardIp, 9, 0);
+        r.Run(20);
+        r.Run(300);
+        var block = new byte[1024];
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(block.Length, r.PcTcp.Send(h, block, 0, block.Length));
+            r.Pc.Poll(r.Now);
+        }
+        Assert.Equal(2, r.Cable.PendingAtA); // the board's whole 2 KB window, in one turn
+        r.Board.Poll(r.Now);
+        // TCP acknowledges the second segment as it arrives (window 0: the ring is full); the discard
+        // service reads both in the same turn and the window update follows in that turn.
+        Assert.InRange(r.Cable.PendingAtB, 1, 2);
+        r.Pc.Poll(r.Now);
+        Assert.Equal(2048, r.PcTcp.ConnectionAt(h).SendWindow);
+        Assert.Equal(0, r.PcTcp.ConnectionAt(h).SendQueued);
+    }
+
+    [Fact]
+    public void TheMainLoopNeverSleepsWhileFramesWaitAndSleepsUntilTheNextTimer()
+    {
+        var r = new Rig(rxFramesPerPoll: 2);
+        var loop = new MainLoop(r.Board, null);
+        Assert.True(loop.Turn(r.Now) > 0); // nothing to do: sleep
+        // Five pings at once: two frames per poll, so three turns before the device is empty.
+        r.Pc.SendPing(BoardIp, 1, 1, 8, r.Now);
+        r.Pc.Poll(r.Now); // ARP first; the ping waits for the answer, then goes
+        r.Board.Poll(r.Now);
+        r.Pc.Poll(r.Now);
+        r.Board.Poll(r.Now);
+        r.Pc.Poll(r.Now);
+        Assert.Equal(1, r.Pc.Counters.IcmpEchoRepliesIn);
+        for (int i = 2; i <= 6; i++) r.Pc.SendPing(BoardIp, 1, i, 8, r.Now);
+        r.Pc.Poll(r.Now);
+        Assert.Equal(5, r.Cable.PendingAtA);
+        Assert.Equal(0, loop.Turn(r.Now));
+        Assert.Equal(0, loop.Turn(r.Now));
+        int sleep = loop.Turn(r.Now); // the fifth frame: the device had fewer than two left
+        Assert.Equal(0, r.Cable.PendingAtA);
+        Assert.InRange(sleep, 1, MainLoop.DefaultMaxIdleMs);
+        r.Pc.Poll(r.Now);
+        Assert.Equal(6, r.Pc.Counters.IcmpEchoRepliesIn);
+
+        // A TCP timer due sooner than the idle cap shortens the sleep to it: the echo of a byte
+        // the PC never acknowledges (it is not polled) is retransmitted exactly when its RTO ends.
+        int h = r.PcTcp.Connect(BoardIp, 7, 0);
+        r.Run(20);
+        r.PcTcp.Send(h, new byte[] { 1 }, 0, 1);
+        r.Pc.Poll(r.Now);
+        Assert.InRange(loop.Turn(r.Now), 1, MainLoop.DefaultMaxIdleMs); // the echo left; nothing else to do
+        long due = r.Board.NextDeadlineMs(r.Now);
+        Assert.True(due > r.Now + MainLoop.DefaultMaxIdleMs, "the retransmission deadline is ahead: " + due);
+        Assert.Equal(3, loop.Turn(due - 3));
+        long retransmitsBefore = r.Board.Tcp.ConnectionAt(0).Retransmits;
+        loop.Turn(due);
+        Assert.Equal(retransmitsBefore + 1, r.Board.Tcp.ConnectionAt(0).Retransmits);
     }
 }

@@ -39,8 +39,32 @@ public class TapOptionsTests
         Assert.Equal(TraceLevel.Frames, o.Trace);
     }
 
+    [Fact]
+    public void SizesComeFromTheCommandLineAndDefaultToTheBoards()
+    {
+        var board = new NanoTcp.Device.DeviceConfig();
+        var d = TapCommandLine.Parse(Array.Empty<string>(), out _).DeviceConfig();
+        Assert.Equal(board.Tcp.Connections, d.Tcp.Connections);
+        Assert.Equal(board.Tcp.ReceiveBufferSize, d.Tcp.ReceiveBufferSize);
+        Assert.Equal(board.Tcp.SendBufferSize, d.Tcp.SendBufferSize);
+        Assert.Equal(board.Tcp.Mss, d.Tcp.Mss);
+
+        TapOptions o = TapCommandLine.Parse(new[] { "--connections", "8", "--rx-ring", "65535", "--tx-ring", "16384", "--mss", "1200", "--wire-mbps", "10" }, out string error);
+        Assert.Null(error);
+        var c = o.DeviceConfig();
+        Assert.Equal(8, c.Tcp.Connections);
+        Assert.Equal(65535, c.Tcp.ReceiveBufferSize);
+        Assert.Equal(16384, c.Tcp.SendBufferSize);
+        Assert.Equal(1200, c.Tcp.Mss);
+        Assert.Equal(10, o.WireMbps);
+    }
+
     [Theory]
     [InlineData("nanotcp tap: unknown option '--bogus' (nanotcp tap --help lists the options)", "--bogus", "1")]
+    [InlineData("nanotcp tap: --rx-ring wants a whole number 536..65535, not '70000'", "--rx-ring", "70000")]
+    [InlineData("nanotcp tap: --connections wants a whole number 1..64, not '0'", "--connections", "0")]
+    [InlineData("nanotcp tap: --mss wants a whole number 64..1460, not '9000'", "--mss", "9000")]
+    [InlineData("nanotcp tap: --wire-mbps wants a whole number 0..10000, not 'fast'", "--wire-mbps", "fast")]
     [InlineData("nanotcp tap: --drop wants a percentage 0..100, not '150'", "--drop", "150")]
     [InlineData("nanotcp tap: --drop wants a percentage 0..100, not 'lots'", "--drop", "lots")]
     [InlineData("nanotcp tap: --delay wants milliseconds 0..60000, not '-5'", "--delay", "-5")]

@@ -104,4 +104,75 @@ public class VirtualBoardTests
         Assert.NotNull(board.Faults);
         Assert.True(board.Faults.Dropped > 0, "the injector dropped nothing");
     }
+
+    [Fact]
+    public void TheEnc28j60CommandAndTheChipsDropsShowInTheSimulatorsConsole()
+    {
+        var clock = new VirtualClock(0);
+        var board = new VirtualBoard(new MemoryLink().A, clock, new VirtualBoardOptions());
+        board.Start();
+        board.Type("enc28j60\r");
+        board.Type("stats\r");
+        for (int i = 0; i < 5; i++) board.Poll(clock.NowMs++);
+        string o = board.Serial.Output;
+        Assert.Contains("enc28j60 rev B7  running  link up", o);
+        Assert.Contains("rx       runts 0 too-long 0 overflows 0", o);
+        Assert.Contains("enc     rx-frames 0 rx-errors 0 rx-overflows 0", o);
+        Assert.Contains("chip    (emulated, cable host speed) from-cable 0 stored 0", o);
+        Assert.Contains("chip    dropped: overflow 0 in 0 overflows", o);
+        Assert.DoesNotContain("error:", o);
+    }
+
+    [Fact]
+    public void AHostSpeedCableWaitsForRoomInTheRingInsteadOfOverflowingIt()
+    {
+        // 40 full frames at once from the peer: the chip holds four; the bridge keeps the rest back
+        // until the driver has read, so every one reaches the board and none overflows the ring.
+        var clock = new VirtualClock(0);
+        var cable = new MemoryLink(64, 1514);
+        var board = new VirtualBoard(cable.A, clock, new VirtualBoardOptions { TraceLevel = NanoTcp.Trace.TraceLevel.Off });
+        board.Start();
+        byte[] frame = FullFrameTo(board);
+        for (int i = 0; i < 40; i++) Assert.True(cable.B.Transmit(frame, 0, frame.Length, 0));
+        int turns = 0;
+        while (board.FramesToBoard < 40 && turns++ < 200) board.Poll(clock.NowMs);
+        Assert.Equal(40, board.FramesToBoard);
+        Assert.Equal(0, board.Chip.Stats.FramesDroppedOverflow);
+        Assert.True(board.WaitsForRoom > 0, "the ring never filled");
+        for (int i = 0; i < 5; i++) board.Poll(clock.NowMs);
+        Assert.Equal(40, board.Device.Interface.Counters.RxFrames);
+    }
+
+    [Fact]
+    public void ACableAtTheChipsLineRateOverflowsTheRingWhenTheBoardDoesNotRead()
+    {
+        // The same burst at 10 Mbit/s into a board that is not polled: what a real wire does.
+        var clock = new VirtualClock(0);
+        var cable = new MemoryLink(64, 1514);
+        var board = new VirtualBoard(cable.A, clock, new VirtualBoardOptions { WireBitsPerSecond = 10_000_000, TraceLevel = NanoTcp.Trace.TraceLevel.Off });
+        board.Start();
+        byte[] frame = FullFrameTo(board);
+        for (int i = 0; i < 10; i++) cable.B.Transmit(frame, 0, frame.Length, 0);
+        board.Poll(clock.NowMs);          // the bridge puts all ten on the cable; the board reads what has arrived: nothing yet
+        clock.Advance(50);                // 12.3 ms of wire time pass while the board is busy elsewhere
+        for (int i = 0; i < 5; i++) board.Poll(clock.NowMs);
+        Assert.Equal(6, board.Chip.Stats.FramesDroppedOverflow);
+        Assert.Equal(4, board.Device.Interface.Counters.RxFrames);
+        Assert.Equal(board.Chip.Stats.OverflowEpisodes, board.Driver.Counters.RxOverflows);
+        board.Type("stats\r");
+        board.Poll(clock.NowMs);
+        Assert.Contains("chip    dropped: overflow 6 in 1 overflows", board.Serial.Output);
+        Assert.Contains("rx-overflows 1", board.Serial.Output);
+    }
+
+    /// <summary>A 1514-byte frame to the board's MAC, EtherType 0x88B5 (not IPv4: counted and dropped by the interface).</summary>
+    private static byte[] FullFrameTo(VirtualBoard board)
+    {
+        var frame = new byte[1514];
+        Array.Copy(board.Options.MacAddress, frame, 6);
+        frame[6] = 2;
+        frame[12] = 0x88;
+        frame[13] = 0xB5;
+        return frame;
+    }
 }
