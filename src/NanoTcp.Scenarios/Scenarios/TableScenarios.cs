@@ -13,7 +13,7 @@ namespace NanoTcp.Scenarios
         public override void Run()
         {
             TcpConfig cfg = ScriptedPeer.DefaultConfig();
-            cfg.Connections = 4;
+            cfg.Connections = 5;
             cfg.Backlog = 2;
             ScriptedPeer p = new ScriptedPeer(cfg);
             int l = p.Stack.Listen(80);

@@ -132,7 +132,10 @@ namespace NanoTcp.Tcp
             if (c == null)
             {
                 TraceSegmentIn(-1, s, nowMs);
-                if (_cfg.SynCookies)
+                // A cookie only where its ACK could be given a slot: the backlog is full of half-open
+                // connections, or some half-open or idle connection would give way to a proven client.
+                // A table of busy connections drops the SYN instead (the client retries, no false hope).
+                if (_cfg.SynCookies && (pending >= _cfg.Backlog || RoomForProvenClient(nowMs)))
                 {
                     SendSynCookie(listener, s, nowMs);
                     return DropReason.None;

@@ -259,34 +259,14 @@ namespace NanoTcp.Tcp
             {
                 return c;
             }
-            TcpConnection victim = null;
-            for (int i = 0; i < _conns.Length; i++)
-            {
-                TcpConnection q = _conns[i];
-                if (q.Owner == TcpOwner.Listener && q.State == TcpState.SynReceived && (victim == null || q.OpenedMs < victim.OpenedMs))
-                {
-                    victim = q;
-                }
-            }
+            TcpConnection victim = OldestHalfOpen();
             if (victim != null)
             {
                 _halfOpenEvicted++;
                 EnterClosed(victim, TcpCloseReason.Evicted, nowMs);
                 return victim.Owner == TcpOwner.Free ? victim : null;
             }
-            if (_cfg.ReclaimIdleMs <= 0)
-            {
-                return null;
-            }
-            for (int i = 0; i < _conns.Length; i++)
-            {
-                TcpConnection q = _conns[i];
-                if (q.Owner != TcpOwner.Free && q.Listener >= 0 && (q.State == TcpState.Established || q.State == TcpState.CloseWait)
-                    && nowMs - q.LastDataMs >= _cfg.ReclaimIdleMs && (victim == null || q.LastDataMs < victim.LastDataMs))
-                {
-                    victim = q;
-                }
-            }
+            victim = MostIdlePassive(nowMs);
             if (victim == null)
             {
                 return null;
@@ -295,11 +275,48 @@ namespace NanoTcp.Tcp
             TraceTimer(victim, TcpTimerCode.IdleReclaim, nowMs - victim.LastDataMs, nowMs);
             SendResetOf(victim, nowMs);
             EnterClosed(victim, TcpCloseReason.Evicted, nowMs);
-            if (victim.Owner == TcpOwner.Application)
+            // An application still holding the handle lets go when it sees CLOSED; the next proven client gets the slot.
+            return victim.Owner == TcpOwner.Free ? victim : null;
+        }
+
+        /// <summary>Whether SlotForPassiveOpen would find a slot for a proven client (no slot is free now).</summary>
+        private bool RoomForProvenClient(long nowMs)
+        {
+            return OldestHalfOpen() != null || MostIdlePassive(nowMs) != null;
+        }
+
+        private TcpConnection OldestHalfOpen()
+        {
+            TcpConnection oldest = null;
+            for (int i = 0; i < _conns.Length; i++)
             {
-                return null; // the application still holds the handle; the next proven client gets the slot after it lets go
+                TcpConnection q = _conns[i];
+                if (q.Owner == TcpOwner.Listener && q.State == TcpState.SynReceived && (oldest == null || q.OpenedMs < oldest.OpenedMs))
+                {
+                    oldest = q;
+                }
             }
-            return victim;
+            return oldest;
+        }
+
+        /// <summary>The passive connection without data for the longest, if that is at least ReclaimIdleMs; else null.</summary>
+        private TcpConnection MostIdlePassive(long nowMs)
+        {
+            if (_cfg.ReclaimIdleMs <= 0)
+            {
+                return null;
+            }
+            TcpConnection idle = null;
+            for (int i = 0; i < _conns.Length; i++)
+            {
+                TcpConnection q = _conns[i];
+                if (q.Owner != TcpOwner.Free && q.Listener >= 0 && (q.State == TcpState.Established || q.State == TcpState.CloseWait)
+                    && nowMs - q.LastDataMs >= _cfg.ReclaimIdleMs && (idle == null || q.LastDataMs < idle.LastDataMs))
+                {
+                    idle = q;
+                }
+            }
+            return idle;
         }
 
         private void InitConnection(TcpConnection c, TcpOwner owner, uint localIp, int localPort, uint remoteIp, int remotePort, long nowMs)
