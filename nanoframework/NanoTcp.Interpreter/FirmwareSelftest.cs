@@ -34,11 +34,15 @@ namespace NanoTcp.Interpreter
             Console.WriteLine("firmware-composition live=" + composition.ToString() + " heap=" + Heap.Size.ToString()
                 + " block=" + Heap.BlockBytes.ToString());
 
-            Scenario[] all = ScenarioRegistry.All();
-            for (int i = 0; i < all.Length; i++)
+            for (int i = 0; ; i++)
             {
-                string name = all[i].Name;
-                all[i] = null; // only the console's own instance runs
+                Scenario scenario = ScenarioRegistry.At(i);
+                if (scenario == null)
+                {
+                    break;
+                }
+                string name = scenario.Name;
+                scenario = null; // only the console's own instance runs
                 long gcs = Heap.Collections;
                 long cpu = Heap.CpuMicroseconds;
                 _serial.Type("selftest " + name);

@@ -27,22 +27,30 @@ namespace NanoTcp.Scenarios
             _console = c;
             _passed = 0;
             _failed = 0;
-            Scenario[] all = ScenarioRegistry.All();
             string only = args != null && args.Length > 0 ? args[0] : null;
+            // One scenario on the heap at a time: created, run, dropped (the board's heap is small).
+            for (int i = 0; ; i++)
+            {
+                Scenario s = ScenarioRegistry.At(i);
+                if (s == null)
+                {
+                    break;
+                }
+                if (only == "list")
+                {
+                    c.WriteLine(s.Name + "  " + s.Description);
+                }
+                else if (only == null || s.Name == only)
+                {
+                    string scenarioName = s.Name;
+                    string error = s.Execute();
+                    s = null;
+                    Result(scenarioName, error);
+                }
+            }
             if (only == "list")
             {
-                for (int i = 0; i < all.Length; i++)
-                {
-                    c.WriteLine(all[i].Name + "  " + all[i].Description);
-                }
                 return true;
-            }
-            for (int i = 0; i < all.Length; i++)
-            {
-                if (only == null || all[i].Name == only)
-                {
-                    Result(all[i].Name, all[i].Execute());
-                }
             }
             if (_passed + _failed == 0)
             {

@@ -26,10 +26,21 @@ namespace NanoTcp.Scenarios
         public int FrameLength;
         private readonly byte[] _out = new byte[EthernetFrame.MaxLength];
 
+        /// <summary>Frames each direction of the cable holds: the peer's frame is taken at once, the interface answers with a few.</summary>
+        public const int CableFrames = 4;
+
+        /// <summary>Trace lines kept (each one a string on the heap; the board runs this in about 40 KB).</summary>
+        public const int TraceLines = 24;
+
+        /// <param name="config">the interface's configuration; its UDP sockets and ARP table are trimmed to what one scripted host needs</param>
         public LinkPeer(InterfaceConfig config)
         {
-            Link = new MemoryLink(8, EthernetFrame.MaxLength);
-            Trace = new TraceRecorder(128);
+            // One host on the cable, and no UDP sockets: DHCP sends and receives without one.
+            config.UdpBindings = 0;
+            config.ArpEntries = 2;
+            config.ArpPendingFrames = 1;
+            Link = new MemoryLink(CableFrames, EthernetFrame.MaxLength);
+            Trace = new TraceRecorder(TraceLines);
             Iface = new NetInterface(Link.A, config, new Tracer(Trace, TraceLevel.Segments));
         }
 

@@ -21,6 +21,13 @@ namespace NanoTcp.Scenarios
         /// <summary>Largest Ethernet frame on the link.</summary>
         public const int FrameLength = 1514;
 
+        /// <summary>
+        /// The MTU of the board's selftest scenarios: the datagram size every IPv4 host must accept
+        /// (RFC 791; TCP's default MSS of 536, RFC 9293 §3.7.1). Their 1 KB windows hold two
+        /// segments, and every frame buffer (link, interfaces, ARP) is 590 bytes instead of 1514.
+        /// </summary>
+        public const int SmallMtu = 576;
+
         public readonly MemoryLink Link;
         /// <summary>The fault injectors in front of each interface; null when built for a perfect link.</summary>
         public readonly FaultInjector FaultsA;
@@ -45,15 +52,22 @@ namespace NanoTcp.Scenarios
 
         /// <param name="framesPerDirection">frames each direction of the link (and each injector's delay queue) holds</param>
         public TwoStacks(TcpConfig configA, TcpConfig configB, uint seed, bool faults, int framesPerDirection)
+            : this(configA, configB, seed, faults, framesPerDirection, FrameLength - 14)
         {
-            Link = new MemoryLink(framesPerDirection, FrameLength);
+        }
+
+        /// <param name="mtu">both interfaces' MTU; the link carries frames of up to mtu + 14 bytes</param>
+        public TwoStacks(TcpConfig configA, TcpConfig configB, uint seed, bool faults, int framesPerDirection, int mtu)
+        {
+            Link = new MemoryLink(framesPerDirection, mtu + 14);
             INetworkDevice deviceA = Link.A;
             INetworkDevice deviceB = Link.B;
             if (faults)
             {
                 // Faults apply to what each end transmits; the receive side passes frames straight on.
-                FaultsA = new FaultInjector(Link.A, seed, framesPerDirection, 1);
-                FaultsB = new FaultInjector(Link.B, seed * 7 + 1, framesPerDirection, 1);
+                // Each injector allocates its queues when a fault first needs them.
+                FaultsA = new FaultInjector(Link.A, seed, framesPerDirection, 1, false);
+                FaultsB = new FaultInjector(Link.B, seed * 7 + 1, framesPerDirection, 1, false);
                 FaultsA.FaultsOnReceive = false;
                 FaultsB.FaultsOnReceive = false;
                 deviceA = FaultsA;
@@ -61,8 +75,8 @@ namespace NanoTcp.Scenarios
             }
             TracerA = new Tracer();
             TracerB = new Tracer();
-            IfA = new NetInterface(deviceA, InterfaceFor(AddressA, 0x0A), TracerA);
-            IfB = new NetInterface(deviceB, InterfaceFor(AddressB, 0x0B), TracerB);
+            IfA = new NetInterface(deviceA, InterfaceFor(AddressA, 0x0A, mtu), TracerA);
+            IfB = new NetInterface(deviceB, InterfaceFor(AddressB, 0x0B, mtu), TracerB);
             A = new TcpStack(configA, IfA, TracerA);
             B = new TcpStack(configB, IfB, TracerB);
             IfA.AttachTransport(A);
@@ -76,10 +90,28 @@ namespace NanoTcp.Scenarios
         /// </summary>
         public static int FramesInFlight(TcpConfig a, TcpConfig b)
         {
+            return FramesInFlight(a, b, FrameLength - 14);
+        }
+
+        /// <summary>Frames in flight (see above) with segments of an <paramref name="mtu"/>-byte MTU.</summary>
+        public static int FramesInFlight(TcpConfig a, TcpConfig b, int mtu)
+        {
             int window = a.ReceiveBufferSize > b.ReceiveBufferSize ? a.ReceiveBufferSize : b.ReceiveBufferSize;
-            int segment = FrameLength - 54;
+            int segment = mtu - 40;
             int segments = (window + segment - 1) / segment;
             return segments + 2;
+        }
+
+        /// <summary>
+        /// Two stacks as the board's selftest scenarios use them: one connection each with 1 KB rings
+        /// (<see cref="OneConnection"/>) and a <see cref="SmallMtu"/> link, so that they fit the
+        /// board's heap beside the firmware.
+        /// </summary>
+        public static TwoStacks Small(uint seed, bool faults)
+        {
+            TcpConfig a = OneConnection();
+            TcpConfig b = OneConnection();
+            return new TwoStacks(a, b, seed, faults, FramesInFlight(a, b, SmallMtu), SmallMtu);
         }
 
         /// <summary>
@@ -97,16 +129,21 @@ namespace NanoTcp.Scenarios
             return c;
         }
 
-        /// <summary>An interface with what two stacks talking to each other use: one peer to resolve, no UDP.</summary>
-        private static InterfaceConfig InterfaceFor(uint address, byte macLastByte)
+        /// <summary>
+        /// An interface with what two stacks talking to each other use: one peer to resolve, no UDP,
+        /// no IPv4 reassembly (TCP sends no fragments).
+        /// </summary>
+        private static InterfaceConfig InterfaceFor(uint address, byte macLastByte, int mtu)
         {
             InterfaceConfig c = new InterfaceConfig();
+            c.Mtu = mtu;
             c.Address = address;
             c.MacAddress = new byte[] { 0x02, 0, 0, 0, 0, macLastByte };
             c.RxFramesPerPoll = 64;
             c.ArpEntries = 2;
             c.ArpPendingFrames = 1;
             c.UdpBindings = 0;
+            c.ReassemblyBytes = 0;
             return c;
         }
 
@@ -205,7 +242,7 @@ namespace NanoTcp.Scenarios
     public sealed class BulkTransfer
     {
         private readonly TwoStacks _s;
-        private readonly byte[] _chunk = new byte[2048];
+        private readonly byte[] _chunk;
         public long SentA;
         public long SentB;
         public long ReceivedA;
@@ -217,9 +254,15 @@ namespace NanoTcp.Scenarios
         public int HandleB = -1;
         public long Steps;
 
-        public BulkTransfer(TwoStacks stacks)
+        public BulkTransfer(TwoStacks stacks) : this(stacks, 2048)
+        {
+        }
+
+        /// <param name="chunkBytes">what the application writes and reads at once (one window is enough)</param>
+        public BulkTransfer(TwoStacks stacks, int chunkBytes)
         {
             _s = stacks;
+            _chunk = new byte[chunkBytes];
         }
 
         /// <summary>The byte at stream position i of direction dir (0 = A to B, 1 = B to A).</summary>

@@ -11,13 +11,16 @@ namespace NanoTcp.Scenarios
 
         public override void Run()
         {
+            // At most eleven segments are unacknowledged at once; the application keeps the ring full
+            // before every ACK, so that new data is always there when the window allows it.
             TcpConfig cfg = ScriptedPeer.DefaultConfig();
-            cfg.SendBufferSize = 32768;
+            cfg.SendBufferSize = 16384;
             ScriptedPeer p = new ScriptedPeer(cfg);
             int h = p.OpenPassive(80, 65535);
             TcpConnection c = p.Stack.GetConnection(h);
             const int mss = 1460;
-            p.Stack.Send(h, ScriptedPeer.Bytes(32768, 0), 0, 32768);
+            byte[] chunk = ScriptedPeer.Bytes(mss, 0);
+            Fill(p, h, chunk);
             p.Stack.Poll(0);
             uint acked = p.StackNxt;
             uint sent = p.StackNxt;
@@ -29,6 +32,7 @@ namespace NanoTcp.Scenarios
             for (int i = 0; i < 5; i++)
             {
                 acked += mss;
+                Fill(p, h, chunk);
                 p.Send(TcpFlags.Ack, p.PeerNxt, acked, 65535);
                 while (p.Pending > 0)
                 {
@@ -41,6 +45,7 @@ namespace NanoTcp.Scenarios
             uint una = acked;
             for (int dup = 1; dup <= 7; dup++)
             {
+                Fill(p, h, chunk);
                 p.Send(TcpFlags.Ack, p.PeerNxt, una, 65535);
                 if (dup <= 2)
                 {
@@ -70,10 +75,21 @@ namespace NanoTcp.Scenarios
             Check.Equal(11 * mss, c.CongestionWindow, "inflated by four MSS");
             // The retransmission arrives: the peer ACKs everything sent before recovery began (full ACK).
             uint recover = una + 10 * mss;
+            Fill(p, h, chunk);
             p.Send(TcpFlags.Ack, p.PeerNxt, recover, 65535);
             Check.True(!c.InFastRecovery, "recovery over");
             Check.Equal(4 * mss, c.CongestionWindow, "deflated to ssthresh (no burst beyond four segments past what is in flight)");
             Check.Equal(0, c.Retransmits - 1, "one retransmission in all");
+        }
+
+        /// <summary>Tops the send ring up to full.</summary>
+        private static void Fill(ScriptedPeer p, int h, byte[] chunk)
+        {
+            int space;
+            while ((space = p.Stack.SendSpace(h)) > 0)
+            {
+                p.Stack.Send(h, chunk, 0, space < chunk.Length ? space : chunk.Length);
+            }
         }
     }
 }

@@ -65,6 +65,7 @@ namespace NanoTcp.Scenarios
                 }
                 p.Advance(200000);
                 Check.True(h2 >= 0, "connect handle");
+                p = null; // this round's stack goes before the next one is built (one on the heap at a time)
             }
         }
     }

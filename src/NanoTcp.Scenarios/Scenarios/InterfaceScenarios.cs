@@ -143,6 +143,8 @@ namespace NanoTcp.Scenarios
             Check.Equal(requestAt + 100000, d.ExpiresAtMs, "lease from the REQUEST");
             Check.Equal(requestAt + 50000, d.RenewAtMs, "T1 from the REQUEST");
             Check.Equal(requestAt + 87000, d.RebindAtMs, "T2 from the REQUEST");
+            s = null; // one scripted server on the heap at a time
+            d = null;
 
             DhcpServerScript bad = new DhcpServerScript();
             long at = bad.ToRequest();

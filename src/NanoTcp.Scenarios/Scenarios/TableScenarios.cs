@@ -12,9 +12,7 @@ namespace NanoTcp.Scenarios
 
         public override void Run()
         {
-            TcpConfig cfg = ScriptedPeer.DefaultConfig();
-            cfg.Connections = 5;
-            cfg.Backlog = 2;
+            TcpConfig cfg = ScriptedPeer.TableConfig(5); // backlog 2
             ScriptedPeer p = new ScriptedPeer(cfg);
             int l = p.Stack.Listen(80);
             uint ip = ScriptedPeer.PeerIp;
@@ -66,9 +64,7 @@ namespace NanoTcp.Scenarios
 
         public override void Run()
         {
-            TcpConfig cfg = ScriptedPeer.DefaultConfig();
-            cfg.Connections = 4;
-            cfg.Backlog = 2;
+            TcpConfig cfg = ScriptedPeer.TableConfig(4); // backlog 2
             ScriptedPeer p = new ScriptedPeer(cfg);
             int h1 = p.OpenPassive(80, 8192);
             p.PeerPortInUse = ScriptedPeer.PeerPort + 1;

@@ -12,8 +12,8 @@ namespace NanoTcp.Scenarios
 
         public override void Run()
         {
-            TwoStacks s = new TwoStacks(TwoStacks.OneConnection(), TwoStacks.OneConnection(), 1, false);
-            BulkTransfer t = new BulkTransfer(s);
+            TwoStacks s = TwoStacks.Small(1, false);
+            BulkTransfer t = new BulkTransfer(s, 1024);
             Check.True(t.Run(80, 65536, 600000), "transfer: " + t.Error);
             s.A.Close(t.HandleA);
             s.B.Close(t.HandleB);
@@ -50,9 +50,12 @@ namespace NanoTcp.Scenarios
         {
             TcpConfig c = TwoStacks.OneConnection();
             c.RtoMinMs = 200;
-            TwoStacks s = new TwoStacks(c, c, 12345);
-            s.SetFaults(100, 50, 50, 10, 1);
-            BulkTransfer t = new BulkTransfer(s);
+            TwoStacks s = new TwoStacks(c, c, 12345, true, TwoStacks.FramesInFlight(c, c, TwoStacks.SmallMtu), TwoStacks.SmallMtu);
+            s.SetFaults(100, 50, 50, 10, 0);
+            // 1 ms on the wire, added where each frame is sent: the receiving side then needs no queue.
+            s.FaultsA.TransmitDelayMs = 1;
+            s.FaultsB.TransmitDelayMs = 1;
+            BulkTransfer t = new BulkTransfer(s, 1024);
             Check.True(t.Run(80, 65536, 3600000), "transfer: " + t.Error);
             Check.True(s.FaultsA.Dropped + s.FaultsB.Dropped > 0, "faults were injected: dropped " + (s.FaultsA.Dropped + s.FaultsB.Dropped).ToString()
                 + " passed " + (s.FaultsA.Passed + s.FaultsB.Passed).ToString() + " dup " + (s.FaultsA.Duplicated + s.FaultsB.Duplicated).ToString()
@@ -66,7 +69,7 @@ namespace NanoTcp.Scenarios
 
         public override void Run()
         {
-            TwoStacks s = new TwoStacks(TwoStacks.OneConnection(), TwoStacks.OneConnection(), 2, false);
+            TwoStacks s = TwoStacks.Small(2, false);
             TraceRecorder ra = new TraceRecorder(64);
             TraceRecorder rb = new TraceRecorder(64);
             s.TracerA.Sink = ra;
@@ -85,7 +88,7 @@ namespace NanoTcp.Scenarios
             Check.True(s.A.GetConnection(a).Retransmits == 0, "no retransmission needed");
             Check.True(ra.Contains("SYN-SENT -> SYN-RECEIVED") && ra.Contains("SYN-RECEIVED -> ESTABLISHED"), "A passed SYN-RECEIVED" + ra.Tail(6));
             Check.True(rb.Contains("SYN-SENT -> SYN-RECEIVED") && rb.Contains("SYN-RECEIVED -> ESTABLISHED"), "B passed SYN-RECEIVED" + rb.Tail(6));
-            BulkTransfer t = new BulkTransfer(s);
+            BulkTransfer t = new BulkTransfer(s, 1024);
             t.HandleA = a;
             t.HandleB = b;
             Check.True(t.Pump(5000, 60000), "data after simultaneous open: " + t.Error);
@@ -98,7 +101,7 @@ namespace NanoTcp.Scenarios
 
         public override void Run()
         {
-            TwoStacks s = new TwoStacks(TwoStacks.OneConnection(), TwoStacks.OneConnection(), 3, false);
+            TwoStacks s = TwoStacks.Small(3, false);
             TraceRecorder ra = new TraceRecorder(256);
             s.TracerA.Sink = ra;
             s.TracerA.Level = TraceLevel.States;

@@ -47,7 +47,9 @@ namespace NanoTcp.Device
             _tracer.Level = _config.TraceLevel;
             if (_config.LabFaults)
             {
-                _faults = new FaultInjector(device, 1, _config.LabDelayFrames, 1);
+                // Queues only when `lab delay` first needs one: targeted drops need none, and the heap
+                // it would take (LabDelayFrames + 1 frames) is the application's until then.
+                _faults = new FaultInjector(device, 1, _config.LabDelayFrames, 1, false);
                 _faults.FaultsOnReceive = false;
                 device = _faults;
             }
@@ -154,9 +156,9 @@ namespace NanoTcp.Device
             TextLine o = c.Out;
             o.Clear();
             o.Append("memory  total ").Append((long)FootprintBytes).Append(" bytes (interface + tcp)");
-            if (_faults != null)
+            if (_faults != null && _faults.FootprintBytes > 0)
             {
-                o.Append(", ").Append((long)(FootprintBytes + _faults.FootprintBytes)).Append(" with the lab faults");
+                o.Append(", ").Append((long)(FootprintBytes + _faults.FootprintBytes)).Append(" with the lab's delay queue");
             }
             c.Emit();
         }

@@ -33,7 +33,10 @@ namespace NanoTcp.Device
         /// </summary>
         public bool LabFaults = true;
 
-        /// <summary>Frames `lab delay` can hold back at once (each costs one full frame of RAM).</summary>
+        /// <summary>
+        /// Frames `lab delay` can hold back at once (each costs one full frame of RAM). The queues are
+        /// allocated by the first `lab delay`, not at boot.
+        /// </summary>
         public int LabDelayFrames = 4;
 
         /// <summary>Bytes of one HTTP status page.</summary>

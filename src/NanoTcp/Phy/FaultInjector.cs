@@ -7,15 +7,20 @@ namespace NanoTcp.Phy
     /// both directions: random loss, duplication, reordering, delay and bit corruption (rates
     /// in per-mille), plus targeted drops of frames chosen by an <see cref="IFrameFilter"/>.
     /// Seeded (<see cref="Rand"/>), so a run is reproducible on the host and on a board.
-    /// Held and delayed frames live in preallocated queues; nothing is allocated per frame.
+    /// Held and delayed frames live in preallocated queues; nothing is allocated per frame. The
+    /// queues can also be reserved later (<see cref="ReserveQueues"/>): a board whose lab only ever
+    /// drops targeted frames, which needs no queue, then never spends RAM on them.
     /// </summary>
     public sealed class FaultInjector : INetworkDevice
     {
         private readonly INetworkDevice _inner;
         private readonly Rand _rand;
-        private readonly Direction _tx;
-        private readonly Direction _rx;
-        private readonly byte[] _scratch;
+        private readonly int _transmitFrames;
+        private readonly int _receiveFrames;
+        // Null until the queues are reserved; frames pass straight through until then.
+        private Direction _tx;
+        private Direction _rx;
+        private byte[] _scratch;
 
         public FaultInjector(INetworkDevice inner, uint seed) : this(inner, seed, 64)
         {
@@ -27,14 +32,73 @@ namespace NanoTcp.Phy
 
         /// <summary>Queues sized per direction (a board that only delays what it sends needs one receive slot).</summary>
         public FaultInjector(INetworkDevice inner, uint seed, int transmitFrames, int receiveFrames)
+            : this(inner, seed, transmitFrames, receiveFrames, true)
+        {
+        }
+
+        /// <param name="reserveNow">false: the queues are allocated by <see cref="ReserveQueues"/>, or
+        /// by the first frame that needs one (a random fault or a delay armed)</param>
+        public FaultInjector(INetworkDevice inner, uint seed, int transmitFrames, int receiveFrames, bool reserveNow)
         {
             _inner = inner;
             _rand = new Rand(seed);
-            _tx = new Direction(transmitFrames < 1 ? 1 : transmitFrames, inner.MaxFrameLength);
-            _rx = new Direction(receiveFrames < 1 ? 1 : receiveFrames, inner.MaxFrameLength);
-            _scratch = new byte[inner.MaxFrameLength];
+            _transmitFrames = transmitFrames < 1 ? 1 : transmitFrames;
+            _receiveFrames = receiveFrames < 1 ? 1 : receiveFrames;
             FaultsOnTransmit = true;
             FaultsOnReceive = true;
+            if (reserveNow)
+            {
+                ReserveQueues();
+            }
+        }
+
+        /// <summary>
+        /// Allocates the delay and reorder queues of both directions if they are not allocated yet
+        /// (throws OutOfMemoryException when the heap cannot hold <see cref="QueueBytes"/>).
+        /// </summary>
+        public void ReserveQueues()
+        {
+            ReserveTransmit();
+            ReserveReceive();
+        }
+
+        /// <summary>Allocates the transmit direction's queue alone (all that a transmit-only delay needs).</summary>
+        public void ReserveTransmit()
+        {
+            if (_tx == null)
+            {
+                _tx = new Direction(_transmitFrames, _inner.MaxFrameLength);
+            }
+        }
+
+        private void ReserveReceive()
+        {
+            if (_rx == null)
+            {
+                byte[] scratch = new byte[_inner.MaxFrameLength];
+                _rx = new Direction(_receiveFrames, _inner.MaxFrameLength);
+                _scratch = scratch;
+            }
+        }
+
+        /// <summary>True once the queues of both directions are allocated.</summary>
+        public bool QueuesReserved { get { return _tx != null && _rx != null; } }
+
+        /// <summary>True once the transmit direction's queue is allocated.</summary>
+        public bool TransmitReserved { get { return _tx != null; } }
+
+        /// <summary>What the transmit direction's queue and held frame take once allocated, bytes.</summary>
+        public int TransmitBytes { get { return DirectionBytes(_transmitFrames); } }
+
+        /// <summary>What the queues and buffers of both directions take once allocated, bytes.</summary>
+        public int QueueBytes
+        {
+            get { return DirectionBytes(_transmitFrames) + DirectionBytes(_receiveFrames) + _inner.MaxFrameLength; }
+        }
+
+        private int DirectionBytes(int frames)
+        {
+            return FrameQueue.FootprintFor(frames, _inner.MaxFrameLength) + _inner.MaxFrameLength;
         }
 
         /// <summary>Per-mille chance that a frame is lost.</summary>
@@ -77,12 +141,12 @@ namespace NanoTcp.Phy
         public bool LinkUp { get { return _inner.LinkUp; } }
 
         /// <summary>Frames the transmit queue holds (delayed frames beyond that are lost and counted as Overflowed).</summary>
-        public int TransmitQueueFrames { get { return _tx.Queue.Capacity; } }
+        public int TransmitQueueFrames { get { return _transmitFrames; } }
 
-        /// <summary>Static footprint of the queues and buffers, bytes.</summary>
+        /// <summary>Footprint of the queues and buffers allocated now, bytes (0 before they are reserved).</summary>
         public int FootprintBytes
         {
-            get { return _tx.Queue.FootprintBytes + _rx.Queue.FootprintBytes + _tx.Held.Length + _rx.Held.Length + _scratch.Length; }
+            get { return (_tx == null ? 0 : DirectionBytes(_transmitFrames)) + (_rx == null ? 0 : DirectionBytes(_receiveFrames) + _scratch.Length); }
         }
 
         /// <summary>True when no random fault, delay or jitter is set: frames then pass straight through.</summary>
@@ -93,7 +157,7 @@ namespace NanoTcp.Phy
 
         public bool Transmit(byte[] buffer, int offset, int length, long nowMs)
         {
-            if (_tx.Queue.Count == 0 && _tx.HeldLength == 0 && DelayMs == 0 && JitterMs == 0 && TransmitDelayMs == 0
+            if ((_tx == null || (_tx.Queue.Count == 0 && _tx.HeldLength == 0)) && DelayMs == 0 && JitterMs == 0 && TransmitDelayMs == 0
                 && (!FaultsOnTransmit || NoRandomFaults))
             {
                 // Nothing armed but (perhaps) a targeted drop: the frame goes straight to the device,
@@ -105,6 +169,7 @@ namespace NanoTcp.Phy
                 Passed++;
                 return _inner.Transmit(buffer, offset, length, nowMs);
             }
+            ReserveTransmit();
             Admit(_tx, buffer, offset, length, nowMs, FaultsOnTransmit);
             FlushTransmit(nowMs);
             return true;
@@ -112,8 +177,11 @@ namespace NanoTcp.Phy
 
         public int Receive(byte[] buffer, int offset, int capacity, long nowMs)
         {
-            FlushTransmit(nowMs);
-            if (_rx.Queue.Count == 0 && _rx.HeldLength == 0 && DelayMs == 0 && JitterMs == 0 && (!FaultsOnReceive || NoRandomFaults))
+            if (_tx != null)
+            {
+                FlushTransmit(nowMs);
+            }
+            if ((_rx == null || (_rx.Queue.Count == 0 && _rx.HeldLength == 0)) && DelayMs == 0 && JitterMs == 0 && (!FaultsOnReceive || NoRandomFaults))
             {
                 while (true)
                 {
@@ -130,6 +198,7 @@ namespace NanoTcp.Phy
                     return got;
                 }
             }
+            ReserveReceive();
             // Pull everything the inner device has into the receive-side queue, damaging it on the way.
             while (true)
             {
@@ -157,10 +226,17 @@ namespace NanoTcp.Phy
         {
             get
             {
-                long t = _tx.Queue.HeadDue;
-                if (_rx.Queue.HeadDue < t) t = _rx.Queue.HeadDue;
-                if (_tx.HeldLength > 0 && _tx.HeldUntil < t) t = _tx.HeldUntil;
-                if (_rx.HeldLength > 0 && _rx.HeldUntil < t) t = _rx.HeldUntil;
+                long t = long.MaxValue;
+                if (_tx != null)
+                {
+                    t = _tx.Queue.HeadDue;
+                    if (_tx.HeldLength > 0 && _tx.HeldUntil < t) t = _tx.HeldUntil;
+                }
+                if (_rx != null)
+                {
+                    if (_rx.Queue.HeadDue < t) t = _rx.Queue.HeadDue;
+                    if (_rx.HeldLength > 0 && _rx.HeldUntil < t) t = _rx.HeldUntil;
+                }
                 return t;
             }
         }
@@ -170,11 +246,7 @@ namespace NanoTcp.Phy
             ReleaseHeld(_tx, nowMs, false);
             while (_tx.Queue.Count > 0 && _tx.Queue.HeadDue <= nowMs)
             {
-                int n = _tx.Queue.Dequeue(_scratch, 0, _scratch.Length);
-                if (n > 0)
-                {
-                    _inner.Transmit(_scratch, 0, n, nowMs);
-                }
+                _tx.Queue.TransmitHead(_inner, nowMs);
             }
         }
 

@@ -26,7 +26,13 @@ namespace NanoTcp.Phy
         public int Count { get { return _count; } }
         public int Capacity { get { return _lengths.Length; } }
         public int SlotSize { get { return _slotSize; } }
-        public int FootprintBytes { get { return _data.Length + _lengths.Length * 4 + _due.Length * 8; } }
+        public int FootprintBytes { get { return FootprintFor(_lengths.Length, _slotSize); } }
+
+        /// <summary>Bytes a queue of <paramref name="slots"/> frames of <paramref name="slotSize"/> bytes takes.</summary>
+        public static int FootprintFor(int slots, int slotSize)
+        {
+            return slots * slotSize + slots * 4 + slots * 8;
+        }
 
         /// <summary>Appends a frame that becomes available at <paramref name="dueMs"/>. False when full or too long.</summary>
         public bool Enqueue(byte[] buffer, int offset, int length, long dueMs)
@@ -47,6 +53,20 @@ namespace NanoTcp.Phy
         public long HeadDue
         {
             get { return _count == 0 ? long.MaxValue : _due[_head]; }
+        }
+
+        /// <summary>Transmits the head frame on <paramref name="device"/> straight from its slot and removes it; false when empty.</summary>
+        public bool TransmitHead(INetworkDevice device, long nowMs)
+        {
+            if (_count == 0)
+            {
+                return false;
+            }
+            int slot = _head;
+            _head = (_head + 1) % _lengths.Length;
+            _count--;
+            device.Transmit(_data, slot * _slotSize, _lengths[slot], nowMs);
+            return true;
         }
 
         /// <summary>Copies the head frame out and removes it; returns its length (0 when empty).

@@ -106,7 +106,14 @@ namespace NanoTcp.Shell
             AppendArmed(o);
             c.Emit();
             o.Clear();
-            o.Append("memory  lab faults ").Append((long)_faults.FootprintBytes).Append(" bytes (static)");
+            if (_faults.FootprintBytes > 0)
+            {
+                o.Append("memory  lab faults ").Append((long)_faults.FootprintBytes).Append(" bytes (the delay queue, allocated by the first lab delay)");
+            }
+            else
+            {
+                o.Append("memory  lab faults 0 bytes (lab delay allocates its queue, ").Append((long)_faults.TransmitBytes).Append(" bytes, when first used)");
+            }
             c.Emit();
         }
 
@@ -161,6 +168,21 @@ namespace NanoTcp.Shell
             {
                 c.WriteLine("error: usage: lab delay <ms>   0..10000");
                 return;
+            }
+            if (ms > 0 && !_faults.TransmitReserved)
+            {
+                try
+                {
+                    _faults.ReserveTransmit();
+                }
+                catch (System.OutOfMemoryException)
+                {
+                    c.Out.Clear();
+                    c.Out.Append("error: lab delay needs ").Append((long)_faults.TransmitBytes)
+                     .Append(" bytes of heap for its queue and the heap has not got them: nothing armed");
+                    c.Emit();
+                    return;
+                }
             }
             _faults.TransmitDelayMs = ms;
             TextLine o = c.Out;

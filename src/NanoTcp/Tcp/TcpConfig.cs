@@ -132,7 +132,10 @@ namespace NanoTcp.Tcp
             Range(_outOfOrderRanges, 1, 64, "OutOfOrderRanges");
             if (_mss != 0)
             {
-                Range(_mss, 64, mtuMss, "Mss", "0 (from the MTU) or 64 .. " + mtuMss.ToString() + " (one frame)");
+                if (_mss < 64 || _mss > mtuMss)
+                {
+                    Range(_mss, 64, mtuMss, "Mss", "0 (from the MTU) or 64 .. " + mtuMss.ToString() + " (one frame)");
+                }
                 Range(_mss, 64, _receiveBufferSize, "Mss", "not larger than ReceiveBufferSize");
             }
             Range(_rtoMinMs, 1, 3600000, "RtoMinMs");
@@ -172,16 +175,19 @@ namespace NanoTcp.Tcp
             }
         }
 
+        // The message is built only when a value is out of range: on the board every string is heap.
         private static void Range(int value, int min, int max, string field)
         {
-            Range(value, min, max, field, min.ToString() + " .. " + max.ToString());
+            Range(value, min, max, field, null);
         }
 
+        /// <param name="rule">what the value must be; null for "min .. max"</param>
         private static void Range(int value, int min, int max, string field, string rule)
         {
             if (value < min || value > max)
             {
-                throw new ArgumentException("TcpConfig." + field + " = " + value.ToString() + ": must be " + rule, field);
+                throw new ArgumentException("TcpConfig." + field + " = " + value.ToString() + ": must be "
+                    + (rule == null ? min.ToString() + " .. " + max.ToString() : rule), field);
             }
         }
     }

@@ -37,6 +37,24 @@ public class FaultInjectorTests
     }
 
     [Fact]
+    public void QueuesReservedLaterPassFramesStraightThroughUntilAFaultNeedsThem()
+    {
+        var link = new MemoryLink(64, 1514);
+        var fi = new FaultInjector(link.A, 1, 4, 1, false);
+        Assert.False(fi.QueuesReserved);
+        Assert.Equal(0, fi.FootprintBytes);
+        Assert.Equal(long.MaxValue, fi.NextDueMs);
+        Assert.Equal(Enumerable.Range(0, 100), Pump(fi, link, 100));
+        Assert.False(fi.QueuesReserved);
+
+        fi.DelayMs = 30; // the first delayed frame reserves them
+        Assert.Equal(Enumerable.Range(0, 3), Pump(fi, link, 3, step: 20));
+        Assert.True(fi.QueuesReserved);
+        Assert.Equal(fi.QueueBytes, fi.FootprintBytes);
+        Assert.Equal(new FaultInjector(link.A, 1, 4, 1).FootprintBytes, fi.FootprintBytes);
+    }
+
+    [Fact]
     public void LossRateIsNearTheSettingAndSeedReproducesTheRun()
     {
         List<int> Run(uint seed)

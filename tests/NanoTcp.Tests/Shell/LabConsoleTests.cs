@@ -104,7 +104,13 @@ public class LabConsoleTests
     public void DelayAddsToTheRoundTripAndOffRemovesIt()
     {
         var r = new ConsoleRig();
+        // The delay queue is allocated by the first `lab delay`, not at boot; the receive side never.
+        Assert.False(r.Board.LabFaults!.TransmitReserved);
+        Assert.Contains("memory  lab faults 0 bytes (lab delay allocates its queue, " + r.Board.LabFaults!.TransmitBytes + " bytes, when first used)", r.Type("stats"));
         Assert.Contains("every frame the board sends waits 200 ms", r.Type("lab delay 200"));
+        Assert.True(r.Board.LabFaults!.TransmitReserved);
+        Assert.False(r.Board.LabFaults!.QueuesReserved);
+        Assert.Contains("memory  lab faults " + r.Board.LabFaults!.TransmitBytes + " bytes (the delay queue", r.Type("stats"));
         int h = r.PcTcp.Connect(ConsoleRig.BoardIp, 7, 0);
         r.Run(300); // the ARP reply waits 200 ms too
         Assert.Equal(TcpState.SynSent, r.PcTcp.GetState(h));
