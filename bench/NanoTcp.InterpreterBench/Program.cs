@@ -114,11 +114,19 @@ namespace NanoTcp.InterpreterBench
                 }
             }
             if (segments == 0) segments = 1;
+            // A poll with nothing received and nothing to send: the fixed cost of a turn.
+            long idle0 = CpuUs();
+            for (int k = 0; k < 1000; k++)
+            {
+                s.IfA.Poll(s.Now);
+            }
+            long idleNs = (CpuUs() - idle0);
             Console.WriteLine("two stacks in memory, 1460-byte segments, A to B, 8 KB rings, no per-byte application work:");
             Console.WriteLine("  " + (cpu / segments).ToString() + " us per segment, " + Rate(bytes, cpu) + ", " + segments.ToString() + " segments, "
                 + blocks.ToString() + " heap blocks in all (" + (blocks / segments).ToString() + " per segment)");
             Console.WriteLine("  where it goes, per segment: application Send+Receive " + (app / segments).ToString() + " us, sender's poll (ACKs in, data out) "
                 + (pollA / segments).ToString() + " us, receiver's poll (data in, ACK out) " + (pollB / segments).ToString() + " us");
+            Console.WriteLine("  an idle poll (nothing in, nothing to send): " + idleNs.ToString() + " ns");
             long checksumNs, copyNs;
             Pieces(out checksumNs, out copyNs);
             long perByteUs = (2 * checksumNs + 5 * copyNs) / 1000;
