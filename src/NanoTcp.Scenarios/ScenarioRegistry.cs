@@ -32,6 +32,7 @@ namespace NanoTcp.Scenarios
             if (index == i++) return new DelayedAck();
             if (index == i++) return new NagleHoldsSmallSegments();
             if (index == i++) return new OutOfOrderReassembly();
+            if (index == i++) return new SackBlocks();
             if (index == i++) return new OutOfOrderFin();
             if (index == i++) return new DuplicateAndOverlap();
             if (index == i++) return new SequenceWrap();
