@@ -10,15 +10,51 @@ namespace NanoTcp.InterpreterBench
     /// Runs in nanoCLR. Times are the interpreter thread's CPU time (NfProbe Stat(7)): on the host
     /// they are for ratios (an ESP32 is roughly ten times slower); heap blocks are the board's.
     /// </summary>
-    public static class Program
+    public sealed class Program
     {
         private const int FrameBytes = 1500;
 
         public static void Main()
         {
             Console.WriteLine("nanoCLR bench: heap block " + Counters.Stat(3).ToString() + " B (12 = 32-bit build, as the ESP32; 24 = 64-bit build)");
+            Costs();
             Checksums();
             Segments();
+        }
+
+        private static int Increment(int x)
+        {
+            return x + 1;
+        }
+
+        private int _field = 3;
+        private int Property { get { return _field; } }
+
+        /// <summary>The interpreter's cost model: what a call, a field, a property and a native call add to a loop step.</summary>
+        private static void Costs()
+        {
+            const int N = 100000;
+            int acc = 0;
+            long t = CpuUs();
+            for (int i = 0; i < N; i++) acc = acc + 1;
+            long loop = CpuUs() - t;
+            t = CpuUs();
+            for (int i = 0; i < N; i++) acc = Increment(acc);
+            long call = CpuUs() - t;
+            Program p = new Program();
+            t = CpuUs();
+            for (int i = 0; i < N; i++) acc += p._field;
+            long field = CpuUs() - t;
+            t = CpuUs();
+            for (int i = 0; i < N; i++) acc += p.Property;
+            long property = CpuUs() - t;
+            byte[] b = new byte[8];
+            t = CpuUs();
+            for (int i = 0; i < N; i++) acc += (int)BitConverter.ToUInt32(b, 0);
+            long native = CpuUs() - t;
+            Console.WriteLine("interpreter costs, ns: a loop step " + (loop * 1000 / N).ToString() + "; added to it: a static call " + ((call - loop) * 1000 / N).ToString()
+                + ", a field read " + ((field - loop) * 1000 / N).ToString() + ", a property " + ((property - loop) * 1000 / N).ToString()
+                + ", a native call (BitConverter.ToUInt32) " + ((native - loop) * 1000 / N).ToString() + (acc == 7 ? "" : ""));
         }
 
         private static long CpuUs()
