@@ -58,7 +58,8 @@ public sealed class Worksheet
         var order = d.Items.ToList();
         var position = new Dictionary<LadderItem, int>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < order.Count; i++) position[order[i]] = i;
-        var arrivals = order.OfType<LadderArrival>().ToDictionary(r => (LadderItem)r.Arrow, r => position[r], ReferenceEqualityComparer.Instance);
+        var arrivals = new Dictionary<LadderItem, int>(ReferenceEqualityComparer.Instance);
+        foreach (LadderArrival r in order.OfType<LadderArrival>()) arrivals[r.Arrow] = position[r];
 
         // A side's state at an item: its last change up to it; after an arrival, with the changes it caused.
         string StateAt(LadderSide side, int at, bool consequences)
