@@ -113,6 +113,8 @@ namespace NanoTcp.Scenarios
                 new DiscardServiceScenario(),
                 new ChargenServiceScenario(),
                 new HttpStatusScenario(),
+                new ServiceIdleTimeoutScenario(),
+                new HttpRequestTimeoutScenario(),
             };
         }
 
