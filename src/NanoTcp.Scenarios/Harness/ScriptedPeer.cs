@@ -188,6 +188,7 @@ namespace NanoTcp.Scenarios
             int len = TcpPacket.HeaderLength + opt + dataLength;
             TcpPacket.WriteChecksum(_in, 0, len, source, StackIp);
             DropReason r = Stack.Input(source, StackIp, _in, 0, len, Now);
+            Stack.Poll(Now); // the stack answers at its next Poll, as the board's loop runs it after each frame
             AssertInvariants();
             return r;
         }

@@ -253,7 +253,10 @@ public static class LadderBuilder
                 var arrival = lastArrival(drop.Side);
                 if (arrival != null && arrival.TimeMs == drop.TimeMs && receivedAt.TryGetValue(arrival.Arrow, out int ri))
                 {
-                    var reply = order.Skip(ri + 1).Take(k - ri - 1)
+                    // The answer leaves in the same millisecond, before or after the drop line (the stack
+                    // answers at its next Poll), and before this side takes in another segment.
+                    var reply = order.Skip(ri + 1)
+                        .TakeWhile(x => x.Time == drop.TimeMs && !(x.Kind == EvKind.Receive && x.Arrow!.From != drop.Side))
                         .FirstOrDefault(x => x.Kind == EvKind.Send && x.Arrow!.From == drop.Side)?.Arrow!.Seg;
                     var sender = arrival.Arrow.Side;
                     bool oldIncarnation = incarnation.TryGetValue(arrival.Arrow, out var inc)

@@ -9,7 +9,11 @@ namespace NanoTcp.Tcp
     // first step is TcpSegmentTrim.cs, the fifth TcpAckProcessing.cs, the seventh and eighth TcpReceive.cs.
     public sealed partial class TcpStack
     {
-        /// <summary>Takes one TCP segment from the interface (see ITransportLayer.Input). Never throws.</summary>
+        /// <summary>
+        /// Takes one TCP segment from the interface (see ITransportLayer.Input). Never throws. Answers that
+        /// need no connection (RST for a closed port, a SYN cookie, a challenge ACK) leave at once; the rest
+        /// at the next <see cref="Poll"/>.
+        /// </summary>
         public DropReason Input(uint source, uint destination, byte[] buffer, int offset, int length, long nowMs)
         {
             _now = nowMs;
@@ -62,12 +66,10 @@ namespace NanoTcp.Tcp
             }
             TraceSegmentIn(c.Index, s, nowMs);
             c.SegmentsInCount++;
-            r = c.State == TcpState.SynSent ? SynSentArrives(c, s, nowMs) : SegmentArrives(c, s, nowMs);
-            if (c.Owner != TcpOwner.Free && c.State != TcpState.Closed)
-            {
-                Output(c, nowMs);
-            }
-            return r;
+            // What this segment calls for (an ACK, data the window now allows) goes out at the next Poll,
+            // which the owner runs after its applications in the same turn: an ACK then carries the
+            // window the application has opened meanwhile, and a reply rides on it.
+            return c.State == TcpState.SynSent ? SynSentArrives(c, s, nowMs) : SegmentArrives(c, s, nowMs);
         }
 
         /// <summary>RFC 9293 §3.10.7.2, LISTEN, anything but a plain SYN: an RST is ignored, an ACK is reset.</summary>
@@ -161,8 +163,7 @@ namespace NanoTcp.Tcp
             c.State = TcpState.SynReceived;
             c.StateSinceMs = nowMs;
             TraceState(c, TcpState.Listen, TcpState.SynReceived, nowMs); // the listener's LISTEN gave birth to it
-            Output(c, nowMs);
-            return DropReason.None;
+            return DropReason.None; // the SYN-ACK goes out at the next Poll
         }
 
         /// <summary>RFC 9293 §3.10.7.3 SYN-SENT.</summary>

@@ -187,13 +187,16 @@ namespace NanoTcp.Tcp
 
         /// <summary>
         /// Earliest time at which Poll has work: a timer, or now when something waits to be sent (an
-        /// owed ACK, a window update, data the windows allow, a frame the device refused). -1 when
-        /// nothing is scheduled. Firmware may sleep until then (or until a frame arrives); tests jump
-        /// a virtual clock to it.
+        /// owed ACK, a window update, data the windows allow). When the device refused a frame in the
+        /// last Poll (its transmit buffer busy), waiting work is retried a millisecond later rather
+        /// than at once, so a main loop does not spin on a busy chip (a full frame takes 1.2 ms on
+        /// 10BASE-T). -1 when nothing is scheduled. Firmware may sleep until then (or until a frame
+        /// arrives); tests jump a virtual clock to it.
         /// </summary>
         public long NextTimerMs()
         {
             long next = -1;
+            bool retry = false;
             for (int i = 0; i < _conns.Length; i++)
             {
                 TcpConnection c = _conns[i];
@@ -201,9 +204,13 @@ namespace NanoTcp.Tcp
                 {
                     continue;
                 }
-                if (c.AckNow || _txBlocked || HasSendableData(c))
+                if (c.AckNow || HasSendableData(c))
                 {
-                    return _now;
+                    if (!_txBlocked)
+                    {
+                        return _now;
+                    }
+                    retry = true;
                 }
                 next = c.Rtx.Earliest(next);
                 next = c.Persist.Earliest(next);
@@ -211,6 +218,10 @@ namespace NanoTcp.Tcp
                 next = c.Keepalive.Earliest(next);
                 next = c.TimeWait.Earliest(next);
                 next = c.FinWait2.Earliest(next);
+            }
+            if (retry && (next < 0 || next > _now + 1))
+            {
+                next = _now + 1;
             }
             return next;
         }

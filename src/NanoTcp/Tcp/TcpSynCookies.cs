@@ -133,12 +133,7 @@ namespace NanoTcp.Tcp
             c.StateSinceMs = nowMs;
             TraceState(c, TcpState.Listen, TcpState.Established, nowMs);
             AfterEstablished(c, nowMs);
-            DropReason r = SegmentArrives(c, s, nowMs);
-            if (c.Owner != TcpOwner.Free && c.State != TcpState.Closed)
-            {
-                Output(c, nowMs);
-            }
-            return r;
+            return SegmentArrives(c, s, nowMs);
         }
     }
 }

@@ -28,7 +28,7 @@ public class LadderBuilderTests
         "PC -> board PSH, ACK seq=1 ack=1 win=2048 [14 bytes]",
         "board -> PC PSH, ACK seq=1 ack=15 win=2048 [14 bytes]",
         "PC -> board FIN, ACK seq=15 ack=15 win=2048",
-        "board -> PC ACK seq=15 ack=16 win=2048",
+        // The echo service closes in the turn that read the FIN: the board's ACK rides on its FIN.
         "board -> PC FIN, ACK seq=15 ack=16 win=2048",
         "PC -> board ACK seq=16 ack=16 win=2048",
     };

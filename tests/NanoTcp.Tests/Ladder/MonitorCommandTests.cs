@@ -54,7 +54,7 @@ public class MonitorCommandTests
         "peer -> board PSH, ACK seq=1 ack=1 win=2048 [14 bytes]",
         "board -> peer PSH, ACK seq=1 ack=15 win=2048 [14 bytes]",
         "peer -> board FIN, ACK seq=15 ack=15 win=2048",
-        "board -> peer ACK seq=15 ack=16 win=2048",
+        // the board answers at its next poll: its FIN carries the ACK of the peer's FIN
         "board -> peer FIN, ACK seq=15 ack=16 win=2048",
         "peer -> board ACK seq=16 ack=16 win=2048",
     };
@@ -106,12 +106,12 @@ public class MonitorCommandTests
             var tcp = Tshark.Summary(pcap, "tcp");
             Assert.Matches(@"50000 → 7 \[SYN\] Seq=0 Win=2048 Len=0 MSS=1460", tcp[0]);
             Assert.Matches(@"7 → 50000 \[SYN, ACK\] Seq=0 Ack=1 Win=2048 Len=0 MSS=1460", tcp[1]);
-            Assert.Equal(9, tcp.Count);
+            Assert.Equal(8, tcp.Count);
             var comments = Tshark.Fields(pcap, "tcp", "frame.comment");
             _out.WriteLine(string.Join("\n", comments));
             Assert.Equal("tcp#0 LISTEN -> SYN-RECEIVED", comments[0]);
             Assert.Equal("tcp#0 SYN-RECEIVED -> ESTABLISHED", comments[2]);
-            Assert.Equal("tcp#0 CLOSE-WAIT -> LAST-ACK", comments[7]);
+            Assert.Equal("tcp#0 CLOSE-WAIT -> LAST-ACK", comments[6]);
             // Wall-clock times, not 1970.
             var times = Tshark.Fields(pcap, "", "frame.time_epoch");
             double now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -132,7 +132,7 @@ public class MonitorCommandTests
         var d = MonitorCommand.Ladder(lines)!;
         Assert.Equal("pc", d.Left.Name);
         Assert.Equal("board", d.Right.Name);
-        Assert.Equal(9, d.ArrowSummary().Count());
+        Assert.Equal(8, d.ArrowSummary().Count()); // the board's ACK rides on its FIN
         Assert.Equal(new[] { "SYN-SENT", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT", "CLOSED" },
             d.Items.OfType<LadderStateChange>().Where(s => s.Side == LadderSide.Left).Select(s => s.To));
     }

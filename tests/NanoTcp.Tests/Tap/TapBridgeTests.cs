@@ -139,7 +139,7 @@ print('echoed', len(got), 'of', n, 'same' if bytes(got) == data else 'DIFFERENT'
         using var cts = new CancellationTokenSource();
         int exitCode = -1;
         string pcap = Path.Combine(Path.GetTempPath(), $"nanotcp-tap-bulk-{id}.pcapng");
-        var options = new TapOptions { Name = tapName, Netns = ns, Drop = 5, Duplicate = 2, Reorder = 2, DelayMs = 2, Seed = 9, Trace = NanoTcp.Trace.TraceLevel.States, Pcap = pcap };
+        var options = new TapOptions { Name = tapName, Netns = ns, Drop = 5, Duplicate = 5, Reorder = 2, DelayMs = 2, Seed = 3, Trace = NanoTcp.Trace.TraceLevel.States, Pcap = pcap };
         var boardThread = new Thread(() => exitCode = TapCommand.Run(options, transcript, cts.Token)) { IsBackground = true };
         try
         {
