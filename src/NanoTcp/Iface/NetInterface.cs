@@ -919,11 +919,13 @@ namespace NanoTcp.Iface
 
         /// <summary>
         /// A MAC claim on an entry: held or refused (Data: the MAC in the entry, then the one claimed), or
-        /// adopted or changed (Data: the entry's new MAC).
+        /// adopted or changed (Data: the entry's new MAC). Claims on neighbours in use are state-level news
+        /// (at most one a second per neighbour); a new MAC for an entry nobody uses is segment-level detail
+        /// (an ARP flood makes thousands).
         /// </summary>
         private void TraceClaim(int code, int entry, uint ip, long nowMs)
         {
-            if (!_tracer.Wants(TraceLevel.States))
+            if (!_tracer.Wants(code == ArpTrace.Changed ? TraceLevel.Segments : TraceLevel.States))
             {
                 return;
             }
