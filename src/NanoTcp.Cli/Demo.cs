@@ -1,5 +1,6 @@
 using Stopwatch = System.Diagnostics.Stopwatch;
 using System.Text;
+using NanoTcp.Cli.CommandLine;
 using NanoTcp.Device;
 using NanoTcp.Iface;
 using NanoTcp.Leds;
@@ -28,7 +29,7 @@ public static class Demo
 
     /// <param name="speed">virtual milliseconds per real millisecond; 0 runs as fast as possible</param>
     public static int Run(TextWriter output, string pcapPath = null, string svgPath = null, bool ascii = false, double speed = 20,
-        TraceLevel trace = TraceLevel.Segments, uint seed = 0, bool color = false)
+        TraceLevel trace = TraceLevel.Segments, uint seed = 0, bool color = false, BoardSizes sizes = null)
     {
         using PcapWriter pcap = pcapPath != null ? OutputFile.CreateCapture(pcapPath) : null;
         var clock = new VirtualClock(0);
@@ -44,6 +45,7 @@ public static class Demo
             Banner = "NanoTcp virtual board: ESP32 + ENC28J60 (emulated), 192.168.7.50",
         };
         options.Device.Leds = LedLayout.FourLeds;
+        sizes?.Apply(options.Device);
         var board = new VirtualBoard(cable.B, clock, options);
 
         var pcSink = new ConsoleTraceSink("pc    | ", output, trace);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using NanoTcp.Cli.CommandLine;
 using NanoTcp.Device;
 using NanoTcp.Sim;
 using NanoTcp.Sim.Board;
@@ -30,7 +31,7 @@ public sealed class TapOptions
     /// <summary>Longest poll-loop wait when idle (woken at once by a frame from the TAP, sooner by the board's next deadline).</summary>
     public int IdleWaitMs = 10;
     /// <summary>TCP table and buffer sizes; 0 keeps the board's default (DeviceConfig).</summary>
-    public int Connections, RxRing, TxRing, Mss;
+    public BoardSizes Sizes = new();
     /// <summary>The emulated cable's rate in Mbit/s; 0: host speed (see VirtualBoardOptions.WireBitsPerSecond).</summary>
     public int WireMbps;
 
@@ -38,15 +39,7 @@ public sealed class TapOptions
     public string CommandPrefix => Netns == null ? "" : $"ip netns exec {Netns} ";
 
     /// <summary>The board's configuration with the sizes given on the command line.</summary>
-    public DeviceConfig DeviceConfig()
-    {
-        var cfg = new DeviceConfig();
-        if (Connections > 0) cfg.Tcp.Connections = Connections;
-        if (RxRing > 0) cfg.Tcp.ReceiveBufferSize = RxRing;
-        if (TxRing > 0) cfg.Tcp.SendBufferSize = TxRing;
-        if (Mss > 0) cfg.Tcp.Mss = Mss;
-        return cfg;
-    }
+    public DeviceConfig DeviceConfig() => Sizes.DeviceConfig();
 }
 
 /// <summary>
@@ -88,6 +81,12 @@ public static class TapCommand
     public static int Run(TapOptions o, TextWriter output, CancellationToken ct, TextWriter error = null)
     {
         error ??= output;
+        string invalid = o.Sizes.Error();
+        if (invalid != null)
+        {
+            error.WriteLine("nanotcp tap: " + invalid);
+            return 2;
+        }
         if (!OperatingSystem.IsLinux())
         {
             error.WriteLine("nanotcp tap: error: TAP devices need Linux");

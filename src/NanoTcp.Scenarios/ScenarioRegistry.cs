@@ -28,6 +28,7 @@ namespace NanoTcp.Scenarios
                 new DelayedAck(),
                 new NagleHoldsSmallSegments(),
                 new OutOfOrderReassembly(),
+                new SackBlocks(),
                 new OutOfOrderFin(),
                 new DuplicateAndOverlap(),
                 new SequenceWrap(),

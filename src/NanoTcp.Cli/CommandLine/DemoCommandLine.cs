@@ -37,6 +37,8 @@ public static class DemoCommandLine
         {
             pcap, svg, ascii, speed, trace, seed, noColor,
         };
+        var sizes = new BoardSizes.Symbols();
+        foreach (var o in sizes.All) command.Options.Add(o);
         command.SetAction(r =>
         {
             string pcapPath = r.GetValue(pcap) ?? DefaultPcap, svgPath = r.GetValue(svg) ?? DefaultSvg;
@@ -44,7 +46,14 @@ public static class DemoCommandLine
             OutputFile.Check(svgPath, "--svg");
             TextWriter output = r.InvocationConfiguration.Output;
             bool color = !r.GetValue(noColor) && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") == null;
-            return Demo.Run(output, pcapPath, svgPath, r.GetValue(ascii), r.GetValue(speed), r.GetValue(trace) ?? TraceLevel.Segments, r.GetValue(seed), color);
+            BoardSizes boardSizes = sizes.Read(r);
+            string invalid = boardSizes.Error();
+            if (invalid != null)
+            {
+                r.InvocationConfiguration.Error.WriteLine("nanotcp demo: " + invalid);
+                return 2;
+            }
+            return Demo.Run(output, pcapPath, svgPath, r.GetValue(ascii), r.GetValue(speed), r.GetValue(trace) ?? TraceLevel.Segments, r.GetValue(seed), color, boardSizes);
         });
         return command;
     }

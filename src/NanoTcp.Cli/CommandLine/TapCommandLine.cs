@@ -19,15 +19,13 @@ public static class TapCommandLine
         public readonly Option<uint> Seed = CliOptions.Seed(1, "seed of the fault injector");
         public readonly Option<string> Pcap = CliOptions.OutputFile("--pcap", "record the board's side of the wire, frame by frame with wall-clock times (a .pcapng name gets a comment per frame)");
         public readonly Option<TraceLevel?> Trace = CliOptions.Trace("what the board's console reports (default segments)");
-        public readonly Option<int> Connections = CliOptions.Int("--connections", "N", 1, 64, 0, "TCP connection slots (the board's default: 4)", "a whole number");
-        public readonly Option<int> RxRing = CliOptions.Int("--rx-ring", "BYTES", 536, 65535, 0, "receive ring per connection, the window offered (default 2048)", "a whole number");
-        public readonly Option<int> TxRing = CliOptions.Int("--tx-ring", "BYTES", 536, 1 << 20, 0, "send ring per connection (default 2048)", "a whole number");
-        public readonly Option<int> Mss = CliOptions.Int("--mss", "BYTES", 64, 1460, 0, "the MSS the board offers (default from the MTU: 1460)", "a whole number");
         public readonly Option<int> WireMbps = CliOptions.Int("--wire-mbps", "N", 0, 10_000, 0,
             "pace the emulated cable at N Mbit/s (10: the ENC28J60's line rate); 0 (default) runs it at host speed", "a whole number");
 
-        public IEnumerable<Option> All => new Option[] { Name, Netns, Drop, Duplicate, Reorder, Corrupt, Delay, Seed, Pcap, Trace,
-            Connections, RxRing, TxRing, Mss, WireMbps };
+        public readonly BoardSizes.Symbols Sizes = new();
+
+        public IEnumerable<Option> All => new Option[] { Name, Netns, Drop, Duplicate, Reorder, Corrupt, Delay, Seed, Pcap, Trace, WireMbps }
+            .Concat(Sizes.All);
     }
 
     public static Command Create()
@@ -66,10 +64,7 @@ public static class TapCommandLine
         Seed = r.GetValue(s.Seed),
         Pcap = r.GetValue(s.Pcap),
         Trace = r.GetValue(s.Trace) ?? TraceLevel.Segments,
-        Connections = r.GetValue(s.Connections),
-        RxRing = r.GetValue(s.RxRing),
-        TxRing = r.GetValue(s.TxRing),
-        Mss = r.GetValue(s.Mss),
+        Sizes = s.Sizes.Read(r),
         WireMbps = r.GetValue(s.WireMbps),
     };
 

@@ -19,6 +19,10 @@ namespace NanoTcp.Scenarios
         public int Mss;
         public int WindowScale;
         public bool SackPermitted;
+        /// <summary>SACK blocks carried (RFC 2018), edges in SackLeft/SackRight.</summary>
+        public int SackBlocks;
+        public readonly uint[] SackLeft = new uint[TcpOptions.MaxSackBlocks];
+        public readonly uint[] SackRight = new uint[TcpOptions.MaxSackBlocks];
         public int OptionsLength;
         public int PayloadLength;
         public long TimeMs;
@@ -64,6 +68,9 @@ namespace NanoTcp.Scenarios
         private readonly TcpSegment _sent = new TcpSegment();
         /// <summary>When false, captured segments are discarded (a "lost" reply).</summary>
         public bool Capturing = true;
+        /// <summary>Poll the stack after each injected segment (true), or leave it to the scenario, as when
+        /// several frames arrive in one turn of the board's loop.</summary>
+        public bool PollAfterInput = true;
 
         /// <summary>
         /// Segments the stack may send before the scenario reads them: a scripted exchange reads each
@@ -148,6 +155,12 @@ namespace NanoTcp.Scenarios
             s.Mss = p.Options.Mss;
             s.WindowScale = p.Options.WindowScale;
             s.SackPermitted = p.Options.SackPermitted;
+            s.SackBlocks = p.Options.SackBlocks;
+            for (int k = 0; k < s.SackBlocks; k++)
+            {
+                s.SackLeft[k] = p.Options.SackLeft[k];
+                s.SackRight[k] = p.Options.SackRight[k];
+            }
             s.PayloadLength = p.PayloadLength;
             s.TimeMs = nowMs;
             return DropReason.None;
@@ -188,7 +201,10 @@ namespace NanoTcp.Scenarios
             int len = TcpPacket.HeaderLength + opt + dataLength;
             TcpPacket.WriteChecksum(_in, 0, len, source, StackIp);
             DropReason r = Stack.Input(source, StackIp, _in, 0, len, Now);
-            Stack.Poll(Now); // the stack answers at its next Poll, as the board's loop runs it after each frame
+            if (PollAfterInput)
+            {
+                Stack.Poll(Now); // the stack answers at its next Poll, as the board's loop runs it after each frame
+            }
             AssertInvariants();
             return r;
         }

@@ -140,6 +140,95 @@ namespace NanoTcp.Scenarios
         }
     }
 
+    public sealed class SackBlocks : Scenario
+    {
+        public SackBlocks() : base("sack-blocks", "SACK-permitted is echoed; four out-of-order segments in one turn get four duplicate ACKs, each with SACK blocks, the latest segment's range first (RFC 2018 §4); filling the holes ends them; with Sack off neither is sent") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(null);
+            int l = p.Stack.Listen(80);
+            p.StackPort = 80;
+            byte[] sackPermitted = new byte[] { 1, 1, 4, 2 };
+            p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Syn, 1000, 0, 8192, null, 0, 0, 1460, sackPermitted);
+            SentSegment sa = p.Next();
+            Check.True(sa.SackPermitted, "SACK-permitted echoed in the SYN-ACK");
+            Check.Equal(8, sa.OptionsLength, "MSS, NOP, NOP, SACK-permitted");
+            p.PeerNxt = 1001;
+            p.StackNxt = sa.Seq + 1;
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192);
+            int h = p.Stack.Accept(l);
+            Check.True(h >= 0, "accepted");
+            byte[] data = ScriptedPeer.Bytes(1200, 0);
+            uint s0 = p.PeerNxt;
+            // One turn of the board's loop: four segments past the hole [0, 200), then the Poll.
+            p.PollAfterInput = false;
+            Segment(p, data, 200, 400);
+            Segment(p, data, 600, 800);
+            Segment(p, data, 1000, 1200);
+            Segment(p, data, 400, 600); // joins the first two ranges
+            p.PollAfterInput = true;
+            p.Stack.Poll(p.Now);
+            SentSegment a1 = p.Expect(TcpFlags.Ack, p.StackNxt, s0);
+            Blocks(a1, s0, new int[] { 200, 400 }, "first duplicate ACK");
+            SentSegment a2 = p.Expect(TcpFlags.Ack, p.StackNxt, s0);
+            Blocks(a2, s0, new int[] { 600, 800, 200, 400 }, "second duplicate ACK: the latest range first");
+            SentSegment a3 = p.Expect(TcpFlags.Ack, p.StackNxt, s0);
+            Blocks(a3, s0, new int[] { 1000, 1200, 600, 800, 200, 400 }, "third duplicate ACK");
+            SentSegment a4 = p.Expect(TcpFlags.Ack, p.StackNxt, s0);
+            Blocks(a4, s0, new int[] { 200, 800, 1000, 1200 }, "fourth: the merged range holds the latest segment, so it comes first");
+            p.ExpectNothing("one ACK per segment, none owed after them");
+            // [0, 200) fills the first hole: ACK 800, one range left.
+            Segment(p, data, 0, 200);
+            SentSegment a5 = p.Expect(TcpFlags.Ack, p.StackNxt, s0 + 800);
+            Blocks(a5, s0, new int[] { 1000, 1200 }, "after the first hole is filled");
+            Segment(p, data, 800, 1000);
+            SentSegment a6 = p.Expect(TcpFlags.Ack, p.StackNxt, s0 + 1200);
+            Check.Equal(0, a6.OptionsLength, "no SACK option once nothing is held out of order");
+            byte[] buf = new byte[1200];
+            Check.Equal(1200, p.Stack.Receive(h, buf, 0, 1200), "all 1200 bytes readable");
+            for (int i = 0; i < 1200; i++)
+            {
+                if (buf[i] != data[i]) Check.Fail("byte " + i.ToString() + " out of order");
+            }
+
+            // Sack off: SACK-permitted is not echoed and duplicate ACKs carry no blocks.
+            TcpConfig off = ScriptedPeer.DefaultConfig();
+            off.Sack = false;
+            ScriptedPeer q = new ScriptedPeer(off);
+            int l2 = q.Stack.Listen(80);
+            q.StackPort = 80;
+            q.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Syn, 1000, 0, 8192, null, 0, 0, 1460, sackPermitted);
+            SentSegment sa2 = q.Next();
+            Check.True(!sa2.SackPermitted, "Sack off: not echoed");
+            Check.Equal(4, sa2.OptionsLength, "Sack off: MSS only");
+            q.PeerNxt = 1001;
+            q.StackNxt = sa2.Seq + 1;
+            q.Send(TcpFlags.Ack, q.PeerNxt, q.StackNxt, 8192);
+            Check.True(q.Stack.Accept(l2) >= 0, "accepted");
+            Segment(q, data, 200, 400);
+            SentSegment d = q.Expect(TcpFlags.Ack, q.StackNxt, q.PeerNxt);
+            Check.Equal(0, d.OptionsLength, "Sack off: a plain duplicate ACK");
+        }
+
+        private static void Segment(ScriptedPeer p, byte[] data, int from, int to)
+        {
+            p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, p.StackPort, TcpFlags.Ack, p.PeerNxt + (uint)from, p.StackNxt, 8192, data, from, to - from, 0, null);
+        }
+
+        /// <summary>The ACK carries exactly these blocks (pairs of offsets from <paramref name="s0"/>), in this order.</summary>
+        private static void Blocks(SentSegment a, uint s0, int[] edges, string what)
+        {
+            Check.Equal(edges.Length / 2, a.SackBlocks, what + ": SACK blocks");
+            Check.Equal(4 + 4 * edges.Length, a.OptionsLength, what + ": NOP, NOP, SACK option");
+            for (int k = 0; k < a.SackBlocks; k++)
+            {
+                Check.Equal((long)(s0 + (uint)edges[2 * k]), (long)a.SackLeft[k], what + ": left edge of block " + k.ToString());
+                Check.Equal((long)(s0 + (uint)edges[2 * k + 1]), (long)a.SackRight[k], what + ": right edge of block " + k.ToString());
+            }
+        }
+    }
+
     public sealed class DuplicateAndOverlap : Scenario
     {
         public DuplicateAndOverlap() : base("duplicate-overlap", "duplicate and overlapping segments are trimmed: the stream is delivered once, in order") { }

@@ -64,7 +64,7 @@ namespace NanoTcp.Scenarios
 
     public sealed class OptionsDeclined : Scenario
     {
-        public OptionsDeclined() : base("options-declined", "window scale, SACK-permitted, timestamps and unknown options are parsed and declined; MSS 536 honoured") { }
+        public OptionsDeclined() : base("options-declined", "window scale, timestamps and unknown options are parsed and declined, SACK-permitted is echoed; MSS 536 honoured") { }
 
         public override void Run()
         {
@@ -75,9 +75,9 @@ namespace NanoTcp.Scenarios
             byte[] opts = new byte[] { 1, 3, 3, 7, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 99, 4, 0xAA, 0xBB };
             Check.Equal((int)DropReason.None, (int)p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Syn, 1000, 0, 8192, null, 0, 0, 536, opts), "SYN with options");
             SentSegment sa = p.Next();
-            Check.Equal(4, sa.OptionsLength, "SYN-ACK has only MSS");
+            Check.Equal(8, sa.OptionsLength, "SYN-ACK has MSS and SACK-permitted only");
             Check.Equal(-1, sa.WindowScale, "no window scale echoed");
-            Check.True(!sa.SackPermitted, "no SACK-permitted echoed");
+            Check.True(sa.SackPermitted, "SACK-permitted echoed");
             p.Send(TcpFlags.Ack, 1001, sa.Seq + 1, 8192);
             int h = p.Stack.Accept(l);
             Check.Equal(536, p.Stack.GetConnection(h).SendMss, "MSS 536");

@@ -31,6 +31,19 @@ namespace NanoTcp.Tcp
         /// <summary>The end of the highest range (meaningful when not empty).</summary>
         public uint HighestEnd { get { return _end[_count - 1]; } }
 
+        /// <summary>The range that holds <paramref name="seq"/>, or -1.</summary>
+        public int IndexHolding(uint seq)
+        {
+            for (int i = 0; i < _count; i++)
+            {
+                if (SeqNumber.Le(_start[i], seq) && SeqNumber.Lt(seq, _end[i]))
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
         public void Clear()
         {
             _count = 0;

@@ -41,6 +41,7 @@ namespace NanoTcp.Tcp
         private byte[] _isnKey;
         private int _ephemeralPortFirst = 49152;
         private bool _synCookies = true;
+        private bool _sack = true;
         private int _reclaimIdleMs;
 
         /// <summary>Connection slots (active, accepted, half-open and TIME-WAIT all share them).</summary>
@@ -113,6 +114,12 @@ namespace NanoTcp.Tcp
         /// <summary>A new passive connection that finds no free slot takes the one of the least recently active
         /// passive connection that has moved no data for this long (RST to its peer); 0 = never.</summary>
         public int ReclaimIdleMs { get { return _reclaimIdleMs; } set { Change(); _reclaimIdleMs = value; } }
+
+        /// <summary>Selective acknowledgments (RFC 2018), receiver side: SACK-permitted is offered in our SYN and
+        /// echoed to a SYN that offers it; then ACKs carry up to four SACK blocks for the out-of-order data
+        /// held (OutOfOrderRanges), so the peer resends only the holes. SACK blocks the peer sends are
+        /// not used (our own recovery is NewReno, RFC 6582).</summary>
+        public bool Sack { get { return _sack; } set { Change(); _sack = value; } }
 
         /// <summary>True once a TcpStack uses this object: setters then throw.</summary>
         public bool IsFrozen { get { return _frozen; } }

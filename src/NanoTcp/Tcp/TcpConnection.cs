@@ -101,6 +101,10 @@ namespace NanoTcp.Tcp
         /// <summary>A FIN seen beyond RCV.NXT (after a hole): taken once the data before it has arrived.</summary>
         internal bool FinPending;
         internal uint FinSeq;
+        /// <summary>Both sides offered SACK-permitted (RFC 2018): our ACKs may carry SACK blocks.</summary>
+        internal bool SackOk;
+        /// <summary>First sequence number of the latest out-of-order segment kept: its range is the first SACK block.</summary>
+        internal uint LatestOooSeq;
 
         // --- ACK generation ---
         internal bool AckNow;

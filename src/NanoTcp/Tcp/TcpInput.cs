@@ -156,6 +156,7 @@ namespace NanoTcp.Tcp
             c.SndWl1 = c.Irs;
             c.SndWl2 = c.Iss;
             SetSendMss(c, s.Options.Mss);
+            c.SackOk = _cfg.Sack && s.Options.SackPermitted; // echoed in our SYN-ACK
             TraceSegmentIn(c.Index, s, nowMs);
             // Data carried by the SYN is not queued (RFC 9293 allows either): it is not acknowledged
             // and the peer sends it again after the handshake.
@@ -195,6 +196,7 @@ namespace NanoTcp.Tcp
             c.Irs = s.Seq;
             c.RcvNxt = s.Seq + 1;
             SetSendMss(c, s.Options.Mss);
+            c.SackOk = _cfg.Sack && s.Options.SackPermitted; // our SYN offered it when Sack is on
             c.SndWl1 = s.Seq;
             c.SndWl2 = ack;
             c.SndWnd = s.Window;

@@ -254,13 +254,39 @@ namespace NanoTcp.Tcp
             byte[] b = _out.TxBuffer;
             int o = _out.TransportOffset;
             bool syn = (flags & TcpFlags.Syn) != 0;
-            int optionsLength = syn ? 4 : 0;
+            int optionsLength = 0;
+            bool sackPermitted = false;
+            int sackBlocks = 0;
+            if (syn)
+            {
+                optionsLength = 4;
+                sackPermitted = c.State == TcpState.SynSent ? _cfg.Sack : c.SackOk;
+                if (sackPermitted)
+                {
+                    optionsLength += 4;
+                }
+            }
+            else if (c.SackOk && length == 0 && !c.Ooo.IsEmpty)
+            {
+                // RFC 2018 §4: an ACK sent while out-of-order data is held says which; only on segments
+                // without payload, so a data segment keeps its full MSS.
+                sackBlocks = c.Ooo.Count < TcpOptions.MaxSackBlocks ? c.Ooo.Count : TcpOptions.MaxSackBlocks;
+                optionsLength = TcpOptions.SackLength(sackBlocks);
+            }
             int window = AdvertisedWindow(c, syn);
             uint ackNumber = (flags & TcpFlags.Ack) != 0 ? c.RcvNxt : 0;
             TcpPacket.WriteHeader(b, o, c.LocalPort, c.RemotePort, seq, ackNumber, flags, window, optionsLength);
             if (syn)
             {
                 TcpOptions.WriteMss(b, o + TcpPacket.HeaderLength, _ourMss);
+                if (sackPermitted)
+                {
+                    TcpOptions.WriteSackPermitted(b, o + TcpPacket.HeaderLength + 4);
+                }
+            }
+            else if (sackBlocks > 0)
+            {
+                WriteSackBlocks(c, b, o + TcpPacket.HeaderLength, sackBlocks);
             }
             int headerLength = TcpPacket.HeaderLength + optionsLength;
             if (length > 0)
@@ -289,6 +315,28 @@ namespace NanoTcp.Tcp
                 c.SegmentsSinceAck = 0;
             }
             return true;
+        }
+
+        /// <summary>
+        /// RFC 2018 §4: the first block is the range holding the latest out-of-order segment, then the
+        /// other ranges from the highest down.
+        /// </summary>
+        private static void WriteSackBlocks(TcpConnection c, byte[] b, int offset, int blocks)
+        {
+            TcpOptions.WriteSackHeader(b, offset, blocks);
+            int first = c.Ooo.IndexHolding(c.LatestOooSeq);
+            int written = 0;
+            if (first >= 0)
+            {
+                TcpOptions.WriteSackBlock(b, offset, written++, c.Ooo.StartOf(first), c.Ooo.EndOf(first));
+            }
+            for (int i = c.Ooo.Count - 1; i >= 0 && written < blocks; i--)
+            {
+                if (i != first)
+                {
+                    TcpOptions.WriteSackBlock(b, offset, written++, c.Ooo.StartOf(i), c.Ooo.EndOf(i));
+                }
+            }
         }
 
         /// <summary>

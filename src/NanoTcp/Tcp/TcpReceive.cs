@@ -12,6 +12,7 @@ namespace NanoTcp.Tcp
         private DropReason TextArrives(TcpConnection c, TcpSegment s, long nowMs)
         {
             DropReason result = DropReason.None;
+            bool outOfOrder = false;
             TcpState state = c.State;
             bool takesText = state == TcpState.Established || state == TcpState.FinWait1 || state == TcpState.FinWait2;
             int length = s.PayloadLength;
@@ -29,9 +30,13 @@ namespace NanoTcp.Tcp
                 {
                     InOrderText(c, s.Buffer, s.PayloadOffset, length, nowMs);
                 }
-                else if (!OutOfOrderText(c, s.Seq, s.Buffer, s.PayloadOffset, length, rel))
+                else
                 {
-                    result = DropReason.TcpOutOfOrderDropped;
+                    outOfOrder = true;
+                    if (!OutOfOrderText(c, s.Seq, s.Buffer, s.PayloadOffset, length, rel))
+                    {
+                        result = DropReason.TcpOutOfOrderDropped;
+                    }
                 }
             }
             if (s.Fin && result == DropReason.None && (takesText || state == TcpState.SynReceived))
@@ -44,11 +49,18 @@ namespace NanoTcp.Tcp
                     // A FIN after a hole is answered at once (a duplicate ACK) and taken when the data
                     // before it arrives.
                     c.AckNow = true;
+                    outOfOrder = finSeq != c.RcvNxt;
                 }
             }
             if (c.FinPending && c.FinSeq == c.RcvNxt && (takesText || state == TcpState.SynReceived))
             {
                 TakeFin(c, nowMs);
+            }
+            if (outOfOrder && c.AckNow && !_txBlocked)
+            {
+                // One duplicate ACK per out-of-order segment, even when several arrive in one turn
+                // (RFC 5681 §4.2: the peer counts them for its fast retransmit), with SACK blocks when agreed.
+                SendAck(c, nowMs);
             }
             return result;
         }
@@ -97,23 +109,24 @@ namespace NanoTcp.Tcp
         /// <summary>
         /// Text past a hole: kept in the ring at its place and recorded as a range, unless it would need
         /// more ranges than the connection has (then dropped: the peer resends it). Either way
-        /// acknowledged at once: the duplicate ACK drives the peer's fast retransmit. False when dropped.
+        /// acknowledged at once (TextArrives sends the duplicate ACK). False when dropped.
         /// </summary>
         private bool OutOfOrderText(TcpConnection c, uint seq, byte[] b, int offset, int length, int rel)
         {
             c.OutOfOrderCount++;
-            c.AckNow = true;
             int position = c.Rx.Count + rel;
-            if (position + length > c.Rx.Capacity || !c.Ooo.Add(seq, seq + (uint)length))
+            bool kept = position + length <= c.Rx.Capacity && c.Ooo.Add(seq, seq + (uint)length);
+            if (kept)
             {
-                return false;
+                c.Rx.WriteAt(position, b, offset, length);
+                c.LatestOooSeq = seq;
+                if (c.FinPending && SeqNumber.Gt(c.Ooo.HighestEnd, c.FinSeq))
+                {
+                    c.FinPending = false; // data beyond a FIN: that FIN was not the last word
+                }
             }
-            c.Rx.WriteAt(position, b, offset, length);
-            if (c.FinPending && SeqNumber.Gt(c.Ooo.HighestEnd, c.FinSeq))
-            {
-                c.FinPending = false; // data beyond a FIN: that FIN was not the last word
-            }
-            return true;
+            c.AckNow = true;
+            return kept;
         }
 
         /// <summary>RFC 9293 §3.10.7.4 eighth step: the FIN is in order.</summary>

@@ -368,6 +368,8 @@ namespace NanoTcp.Tcp
             c.RcvAdvRight = 0;
             c.FinReceived = false;
             c.Ooo.Clear();
+            c.SackOk = false;
+            c.LatestOooSeq = 0;
             c.FinPending = false;
             c.AckNow = false;
             c.SegmentsSinceAck = 0;

@@ -27,8 +27,14 @@ namespace NanoTcp.Wire
         public bool HasTimestamps;
         public uint TsVal;
         public uint TsEcr;
-        /// <summary>Options skipped because their kind is unknown (or SACK blocks, which are not used).</summary>
+        /// <summary>Options skipped because their kind is unknown.</summary>
         public int Ignored;
+        /// <summary>Most SACK blocks one option can carry (40 bytes of options: 2 + 4 × 8).</summary>
+        public const int MaxSackBlocks = 4;
+        /// <summary>SACK blocks in this segment (RFC 2018 §3), left edges in SackLeft, right edges in SackRight.</summary>
+        public int SackBlocks;
+        public readonly uint[] SackLeft = new uint[MaxSackBlocks];
+        public readonly uint[] SackRight = new uint[MaxSackBlocks];
 
         public DropReason Parse(byte[] b, int offset, int length)
         {
@@ -39,6 +45,7 @@ namespace NanoTcp.Wire
             TsVal = 0;
             TsEcr = 0;
             Ignored = 0;
+            SackBlocks = 0;
             int i = offset;
             int end = offset + length;
             while (i < end)
@@ -76,6 +83,16 @@ namespace NanoTcp.Wire
                         if (len != 2) return DropReason.TcpBadOption;
                         SackPermitted = true;
                         break;
+                    case KindSack:
+                        // 2 + 8n bytes, n = 1..4; one SACK option per segment.
+                        if (len < 10 || (len - 2) % 8 != 0 || SackBlocks != 0) return DropReason.TcpBadOption;
+                        for (int k = 0; k < (len - 2) / 8; k++)
+                        {
+                            SackLeft[k] = NetworkOrder.ReadUInt32(b, i + 2 + 8 * k);
+                            SackRight[k] = NetworkOrder.ReadUInt32(b, i + 6 + 8 * k);
+                        }
+                        SackBlocks = (len - 2) / 8;
+                        break;
                     case KindTimestamps:
                         if (len != 10) return DropReason.TcpBadOption;
                         HasTimestamps = true;
@@ -98,6 +115,40 @@ namespace NanoTcp.Wire
             b[offset + 1] = 4;
             NetworkOrder.WriteUInt16(b, offset + 2, mss);
             return 4;
+        }
+
+        /// <summary>Writes NOP, NOP, SACK-permitted (4 bytes, keeping the options 32-bit aligned) and returns its length.</summary>
+        public static int WriteSackPermitted(byte[] b, int offset)
+        {
+            b[offset] = KindNop;
+            b[offset + 1] = KindNop;
+            b[offset + 2] = KindSackPermitted;
+            b[offset + 3] = 2;
+            return 4;
+        }
+
+        /// <summary>Length of NOP, NOP and a SACK option of <paramref name="blocks"/> blocks: 4 + 8 × blocks.</summary>
+        public static int SackLength(int blocks)
+        {
+            return 4 + 8 * blocks;
+        }
+
+        /// <summary>Writes NOP, NOP and the header of a SACK option of <paramref name="blocks"/> blocks; the
+        /// caller writes the blocks with <see cref="WriteSackBlock"/>. Returns the total length.</summary>
+        public static int WriteSackHeader(byte[] b, int offset, int blocks)
+        {
+            b[offset] = KindNop;
+            b[offset + 1] = KindNop;
+            b[offset + 2] = KindSack;
+            b[offset + 3] = (byte)(2 + 8 * blocks);
+            return SackLength(blocks);
+        }
+
+        /// <summary>Writes block <paramref name="index"/> of a SACK option written at <paramref name="offset"/>.</summary>
+        public static void WriteSackBlock(byte[] b, int offset, int index, uint left, uint right)
+        {
+            NetworkOrder.WriteUInt32(b, offset + 4 + 8 * index, left);
+            NetworkOrder.WriteUInt32(b, offset + 8 + 8 * index, right);
         }
     }
 }

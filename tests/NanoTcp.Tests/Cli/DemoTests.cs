@@ -4,6 +4,29 @@ namespace NanoTcp.Tests.Cli;
 
 public class DemoTests
 {
+    /// <summary>The board's sizes come from the command line: the window it offers is the ring given.</summary>
+    [Fact]
+    public void DemoTakesTheBoardsSizesFromTheCommandLine()
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        string pcap = Path.Combine(Path.GetTempPath(), $"nanotcp-demo-sizes-{Environment.ProcessId}.pcap");
+        string svg = Path.ChangeExtension(pcap, ".svg");
+        try
+        {
+            Assert.Equal(0, Program.Run(new[] { "demo", "--speed", "0", "--connections", "1", "--rx-ring", "4096", "--mss", "1000",
+                "--pcap", pcap, "--svg", svg }, o, e));
+        }
+        finally
+        {
+            File.Delete(pcap);
+            File.Delete(svg);
+        }
+        Assert.Equal("", e.ToString());
+        Assert.Matches(@"board \| \[ *\d+\] tcp#0 >  192\.168\.7\.50:7 > 192\.168\.7\.10:50000 \[S\.\] seq=\d+ ack=\d+ win=4096 mss=1000", o.ToString());
+        Assert.Contains("tcp echo: \"hello over tcp\"", o.ToString());
+    }
+
     [Fact]
     public void DemoResolvesPingsAndEchoesInOrder()
     {

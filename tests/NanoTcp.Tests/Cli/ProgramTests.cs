@@ -25,6 +25,8 @@ public class ProgramTests
     [InlineData("nanotcp demo: --pcap needs a value (nanotcp demo --help lists the options)", "demo", "--pcap")]
     [InlineData("nanotcp monitor: --baud wants a speed 50..4000000, not 'fast'", "monitor", "/dev/ttyUSB0", "--baud", "fast")]
     [InlineData("nanotcp tap: --drop wants a percentage 0..100, not '200'", "tap", "--drop", "200")]
+    [InlineData("nanotcp demo: --rx-ring wants a whole number 536..65535, not '100'", "demo", "--rx-ring", "100")]
+    [InlineData("nanotcp demo: TcpConfig.Mss = 1000: must be not larger than ReceiveBufferSize", "demo", "--rx-ring", "600", "--mss", "1000", "--speed", "0")]
     public void BadArgumentsGiveOneLineOnStderrAndExitCode2(string expected, params string[] args)
     {
         var (code, output, err) = Run(args);

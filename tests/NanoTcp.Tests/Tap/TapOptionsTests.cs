@@ -48,14 +48,30 @@ public class TapOptionsTests
         Assert.Equal(board.Tcp.ReceiveBufferSize, d.Tcp.ReceiveBufferSize);
         Assert.Equal(board.Tcp.SendBufferSize, d.Tcp.SendBufferSize);
         Assert.Equal(board.Tcp.Mss, d.Tcp.Mss);
+        Assert.Equal(board.Tcp.OutOfOrderRanges, d.Tcp.OutOfOrderRanges);
 
-        TapOptions o = TapCommandLine.Parse(new[] { "--connections", "8", "--rx-ring", "65535", "--tx-ring", "16384", "--mss", "1200", "--wire-mbps", "10" }, out string error);
+        TapOptions o = TapCommandLine.Parse(new[] { "--connections", "8", "--rx-ring", "65535", "--tx-ring", "16384", "--ooo-ranges", "16", "--mss", "1200", "--wire-mbps", "10" }, out string error);
         Assert.Null(error);
         var c = o.DeviceConfig();
         Assert.Equal(8, c.Tcp.Connections);
         Assert.Equal(65535, c.Tcp.ReceiveBufferSize);
         Assert.Equal(16384, c.Tcp.SendBufferSize);
         Assert.Equal(1200, c.Tcp.Mss);
+        Assert.Equal(16, c.Tcp.OutOfOrderRanges);
+        Assert.Null(o.Sizes.Error());
+
+        // One connection: the backlog follows the table instead of failing validation.
+        TapOptions one = TapCommandLine.Parse(new[] { "--connections", "1" }, out error);
+        Assert.Null(error);
+        Assert.Null(one.Sizes.Error());
+        Assert.Equal(1, one.DeviceConfig().Tcp.Backlog);
+        // Sizes that cannot work together are one line naming the field, before any TAP is made.
+        TapOptions bad = TapCommandLine.Parse(new[] { "--rx-ring", "600", "--mss", "1000" }, out error);
+        Assert.Null(error);
+        Assert.Equal("TcpConfig.Mss = 1000: must be not larger than ReceiveBufferSize", bad.Sizes.Error());
+        var output = new StringWriter();
+        Assert.Equal(2, TapCommand.Run(bad, output, CancellationToken.None));
+        Assert.Equal("nanotcp tap: TcpConfig.Mss = 1000: must be not larger than ReceiveBufferSize", output.ToString().Trim());
         Assert.Equal(10, o.WireMbps);
     }
 
@@ -63,6 +79,7 @@ public class TapOptionsTests
     [InlineData("nanotcp tap: unknown option '--bogus' (nanotcp tap --help lists the options)", "--bogus", "1")]
     [InlineData("nanotcp tap: --rx-ring wants a whole number 536..65535, not '70000'", "--rx-ring", "70000")]
     [InlineData("nanotcp tap: --connections wants a whole number 1..64, not '0'", "--connections", "0")]
+    [InlineData("nanotcp tap: --ooo-ranges wants a whole number 1..64, not '65'", "--ooo-ranges", "65")]
     [InlineData("nanotcp tap: --mss wants a whole number 64..1460, not '9000'", "--mss", "9000")]
     [InlineData("nanotcp tap: --wire-mbps wants a whole number 0..10000, not 'fast'", "--wire-mbps", "fast")]
     [InlineData("nanotcp tap: --drop wants a percentage 0..100, not '150'", "--drop", "150")]
