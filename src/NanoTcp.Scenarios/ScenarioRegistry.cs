@@ -118,6 +118,8 @@ namespace NanoTcp.Scenarios
             if (index == i++) return new DiscardServiceScenario();
             if (index == i++) return new ChargenServiceScenario();
             if (index == i++) return new HttpStatusScenario();
+            if (index == i++) return new ServiceIdleTimeoutScenario();
+            if (index == i++) return new HttpRequestTimeoutScenario();
             return null;
         }
 

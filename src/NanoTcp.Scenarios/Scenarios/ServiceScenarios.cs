@@ -243,4 +243,100 @@ namespace NanoTcp.Scenarios
             return new string(chars, 0, length);
         }
     }
+
+    public sealed class ServiceIdleTimeoutScenario : Scenario
+    {
+        public ServiceIdleTimeoutScenario() : base("service-idle-timeout", "echo with a 5 s idle limit: a client that talks keeps its connection; one that goes quiet is reset 5 s after its last byte (idle-timeout), counted, and its slot serves the next client") { }
+
+        public override void Run()
+        {
+            ServiceBench b = new ServiceBench();
+            TraceRecorder rec = new TraceRecorder(64);
+            b.S.TracerB.Sink = rec;
+            b.S.TracerB.Level = TraceLevel.States;
+            b.Echo.IdleTimeoutMs = 5000;
+            int h = b.Open(TcpEchoService.DefaultPort);
+            // Talking every 3 s for 15 s: never idle for 5 s. The last echo's arrival is when the
+            // connection last moved data.
+            long quietFrom = 0;
+            for (int round = 0; round < 5; round++)
+            {
+                b.Buffer[0] = (byte)('a' + round);
+                b.S.A.Send(h, b.Buffer, 0, 1);
+                int echoed = 0;
+                for (int i = 0; i < 30; i++)
+                {
+                    b.Step();
+                    if (echoed == 0)
+                    {
+                        echoed = b.S.A.Receive(h, b.Buffer, 0, b.Buffer.Length);
+                        quietFrom = b.S.Now;
+                    }
+                }
+                Check.Equal(1, echoed, "echoed in round " + round.ToString());
+                Check.Equal((int)TcpState.Established, (int)b.S.A.GetState(h), "still open after round " + round.ToString());
+            }
+            Check.Equal(0L, b.Echo.IdleTimeouts, "no timeout while talking");
+            // Quiet from the last echo: reset 5 s (to within a step or two) after it.
+            long resetAt = -1;
+            for (int i = 0; i < 100 && resetAt < 0; i++)
+            {
+                b.Step();
+                if (b.S.A.GetState(h) == TcpState.Closed) resetAt = b.S.Now;
+            }
+            Check.True(resetAt > 0, "the quiet client was reset");
+            Check.Equal((int)TcpCloseReason.ResetByPeer, (int)b.S.A.GetCloseReason(h), "by an RST");
+            Check.True(resetAt - quietFrom >= 4900 && resetAt - quietFrom <= 5300, "5 s after its last byte: " + (resetAt - quietFrom).ToString() + " ms");
+            Check.Equal(1L, b.Echo.IdleTimeouts, "counted");
+            Check.True(rec.Contains("timer idle-timeout"), "traced");
+            b.S.A.Close(h);
+            // The slot is free: the next client is served.
+            int h2 = b.Open(TcpEchoService.DefaultPort);
+            b.Buffer[0] = (byte)'z';
+            b.S.A.Send(h2, b.Buffer, 0, 1);
+            for (int i = 0; i < 10; i++) b.Step();
+            Check.Equal(1, b.S.A.Receive(h2, b.Buffer, 0, b.Buffer.Length), "the next client is echoed");
+        }
+    }
+
+    public sealed class HttpRequestTimeoutScenario : Scenario
+    {
+        public HttpRequestTimeoutScenario() : base("service-http-request-timeout", "status page with a 3 s request timeout: a slowloris client sending a header line every second is reset 3 s after accept (request-timeout); a prompt request is served") { }
+
+        public override void Run()
+        {
+            ServiceBench b = new ServiceBench();
+            TraceRecorder rec = new TraceRecorder(64);
+            b.S.TracerB.Sink = rec;
+            b.S.TracerB.Level = TraceLevel.States;
+            b.Http.RequestTimeoutMs = 3000;
+            int h = b.Open(HttpStatusService.DefaultPort);
+            long openedAt = b.S.Now;
+            byte[] line = new byte[] { (byte)'X', (byte)'-', (byte)'a', (byte)':', (byte)' ', (byte)'b', 13, 10 };
+            long resetAt = -1;
+            for (int second = 0; second < 10 && resetAt < 0; second++)
+            {
+                b.S.A.Send(h, line, 0, line.Length); // never the blank line that ends the header
+                for (int i = 0; i < 10 && resetAt < 0; i++)
+                {
+                    b.Step();
+                    if (b.S.A.GetState(h) == TcpState.Closed) resetAt = b.S.Now;
+                }
+            }
+            Check.True(resetAt > 0, "the slow request was cut");
+            Check.True(resetAt - openedAt >= 2900 && resetAt - openedAt <= 3300, "3 s after accept: " + (resetAt - openedAt).ToString() + " ms");
+            Check.Equal((int)TcpCloseReason.ResetByPeer, (int)b.S.A.GetCloseReason(h), "by an RST");
+            Check.Equal(1L, b.Http.RequestTimeouts, "counted");
+            Check.Equal(0L, b.Http.PagesServed, "no page for it");
+            Check.True(rec.Contains("timer request-timeout"), "traced");
+            b.S.A.Close(h);
+
+            // A client that sends its request at once gets the page.
+            int h2 = b.Open(HttpStatusService.DefaultPort);
+            byte[] req = new byte[] { (byte)'G', (byte)'E', (byte)'T', (byte)' ', (byte)'/', 13, 10, 13, 10 };
+            b.S.A.Send(h2, req, 0, req.Length);
+            for (int i = 0; i < 40; i++) b.Step();
+            Check.Equal(1L, b.Http.PagesServed, "the prompt request is served");
+        }
+    }
 }

@@ -77,6 +77,8 @@ public sealed class VirtualBoard : IStatsSource
     private readonly byte[] _frame = new byte[1514];
     private readonly ConcurrentQueue<string> _typed = new();
     private readonly Tracer _driverTracer;
+    private readonly ForwardingSink _driverTrace;
+    private bool _rebootRequested;
 
     public VirtualBoard(INetworkDevice peer, IClock clock, VirtualBoardOptions? options = null)
     {
@@ -87,6 +89,8 @@ public sealed class VirtualBoard : IStatsSource
         Chip = new VirtualEnc28j60(clock) { LineRateBitsPerSecond = o.WireBitsPerSecond };
         Serial = new VirtualSerialLine(o.Console);
 
+        // The board's configuration, as flashed: every boot starts from it (the RFC 6528 key included;
+        // ISNs also follow the clock, so a new incarnation after a reboot does not reuse old numbers).
         DeviceConfig cfg = o.Device;
         cfg.TraceLevel = o.TraceLevel;
         cfg.Interface.Address = o.Address;
@@ -96,20 +100,9 @@ public sealed class VirtualBoard : IStatsSource
         cfg.Interface.Seed = o.Seed;
         cfg.Tcp.IsnKey = o.IsnKey ?? RandomNumberGenerator.GetBytes(16);
 
-        // The driver traces through the composition's tracer, so it is built first with a
-        // forwarding tracer and attached once the composition exists.
-        var driverTrace = new ForwardingSink();
-        _driverTracer = new Tracer(driverTrace, o.TraceLevel);
-        Driver = new Enc28j60Driver(Chip, Chip, Chip.ResetPin, clock, new Enc28j60Options { MacAddress = (byte[])o.MacAddress.Clone() }, _driverTracer);
-        if (!Driver.Initialize()) throw new InvalidOperationException("the ENC28J60 driver did not initialise the emulated chip");
-        Device = new DeviceComposition(Driver, Serial, null, cfg);
-        Device.Console.Add(new NanoTcp.Scenarios.SelftestCommands()); // `selftest`, as the firmware adds it
-        driverTrace.Target = Device.Tracer;
-        ChipCommands = new Enc28j60Commands(Driver, 0);
-        Device.Console.Add(ChipCommands);
-        Device.AddStatsSource(ChipCommands);
-        Device.AddStatsSource(this);
-        Loop = new MainLoop(Device, Chip) { MaxIdleMs = o.MaxIdleMs };
+        _driverTrace = new ForwardingSink();
+        _driverTracer = new Tracer(_driverTrace, o.TraceLevel);
+        Boot();
 
         if (o.HasFaults)
         {
@@ -152,15 +145,22 @@ public sealed class VirtualBoard : IStatsSource
     public VirtualBoardOptions Options { get; }
 
     /// <summary>The board's main loop over the composition, with the chip's INT line (as the firmware runs it).</summary>
-    public MainLoop Loop { get; }
+    public MainLoop Loop { get; private set; } = null!;
 
     /// <summary>The `enc28j60` console command over the driver, as on the board.</summary>
-    public Enc28j60Commands ChipCommands { get; }
+    public Enc28j60Commands ChipCommands { get; private set; } = null!;
     public INetworkDevice Peer { get; }
     public IClock Clock { get; }
     public VirtualEnc28j60 Chip { get; }
-    public Enc28j60Driver Driver { get; }
-    public DeviceComposition Device { get; }
+    /// <summary>The driver and the composition of the current boot (new ones after `reboot`).</summary>
+    public Enc28j60Driver Driver { get; private set; } = null!;
+    public DeviceComposition Device { get; private set; } = null!;
+
+    /// <summary>Times the board restarted (`reboot`); 0 until the first.</summary>
+    public int Reboots { get; private set; }
+
+    /// <summary>After a reboot, on the board's loop: the new <see cref="Device"/> is in place and its banner shown.</summary>
+    public event Action<VirtualBoard>? Rebooted;
     public VirtualSerialLine Serial { get; }
 
     /// <summary>The fault injector between the chip and the peer, or null without faults.</summary>
@@ -188,6 +188,11 @@ public sealed class VirtualBoard : IStatsSource
         PumpToBoard(nowMs);
         int sleepMs = Loop.Turn(nowMs);
         PumpFromBoard(nowMs);
+        if (_rebootRequested)
+        {
+            Reboot();
+            return 0;
+        }
         // What this turn captured has its comments now: out to the file, for a capture read while it grows.
         if (Options.Pcap is { FlushEachFrame: true } pcap) pcap.Flush();
         if (_heldLength > 0) return 0; // the chip's ring was full: the driver reads, then the frame goes in
@@ -198,6 +203,65 @@ public sealed class VirtualBoard : IStatsSource
             if (untilMs < sleepMs) sleepMs = (int)Math.Max(0, untilMs);
         }
         return sleepMs;
+    }
+
+    /// <summary>
+    /// What the firmware does at power-on, over this board's chip, serial line and clock: the driver
+    /// resets and sets up the chip, a new composition (interface, TCP, services, console) starts from
+    /// its configuration, and the board's own console commands are added.
+    /// </summary>
+    private void Boot()
+    {
+        VirtualBoardOptions o = Options;
+        DeviceConfig cfg = o.Device;
+
+        // The driver traces through the composition's tracer, so it is built first with a
+        // forwarding tracer and attached once the composition exists.
+        _driverTrace.Target = null;
+        _driverTracer.Level = o.TraceLevel;
+        Driver = new Enc28j60Driver(Chip, Chip, Chip.ResetPin, Clock, new Enc28j60Options { MacAddress = (byte[])o.MacAddress.Clone() }, _driverTracer);
+        if (!Driver.Initialize()) throw new InvalidOperationException("the ENC28J60 driver did not initialise the emulated chip");
+        Device = new DeviceComposition(Driver, Serial, null, cfg);
+        Device.Console.Add(new NanoTcp.Scenarios.SelftestCommands()); // `selftest`, as the firmware adds it
+        Device.Console.Add(new RebootCommand(this));                  // `reboot`, as the firmware's board commands
+        _driverTrace.Target = Device.Tracer;
+        ChipCommands = new Enc28j60Commands(Driver, 0);
+        Device.Console.Add(ChipCommands);
+        Device.AddStatsSource(ChipCommands);
+        Device.AddStatsSource(this);
+        Loop = new MainLoop(Device, Chip) { MaxIdleMs = o.MaxIdleMs };
+    }
+
+    /// <summary>
+    /// `reboot`, between two turns of the loop (the console that ran it belongs to the composition it
+    /// replaces): everything the firmware held is gone (connections, ARP cache, counters), the chip is
+    /// reset by the new driver; the emulated chip's own counts and the bridge go on, as the hardware would.
+    /// </summary>
+    private void Reboot()
+    {
+        _rebootRequested = false;
+        Reboots++;
+        Boot();
+        Start();
+        Rebooted?.Invoke(this);
+    }
+
+    /// <summary>The simulator's `reboot`: the board restarts at the end of this turn (the firmware calls Power.RebootDevice).</summary>
+    private sealed class RebootCommand : ICommandSet
+    {
+        private readonly VirtualBoard _board;
+
+        public RebootCommand(VirtualBoard board) => _board = board;
+
+        public void WriteHelp(SerialConsole c) => c.WriteLine("  reboot                    restart the board (connections and tables are lost)");
+
+        public bool TryRun(string name, string[] args, SerialConsole c, long nowMs)
+        {
+            if (name != "reboot") return false;
+            c.WriteLine("rebooting: the firmware starts again over the same (emulated) ENC28J60; connections, ARP cache and counters are lost");
+            _board._rebootRequested = true;
+            return true;
+        }
     }
 
     /// <summary>The emulated chip's side under `stats`: what the cable brought and what the chip dropped.</summary>

@@ -92,6 +92,7 @@ namespace NanoTcp.Device
             {
                 HttpStatusService http = new HttpStatusService(_tcp, 80, n, _config.StatusPageBytes);
                 http.Counters = _iface.Counters;
+                http.RequestTimeoutMs = _config.HttpRequestTimeoutMs;
                 AddService(http);
             }
 
@@ -150,10 +151,22 @@ namespace NanoTcp.Device
             }
         }
 
-        /// <summary>The `stats` total: the static footprint of interface + TCP.</summary>
+        /// <summary>The `stats` lines of the composition: each service's connections and timeouts, the static footprint of interface + TCP.</summary>
         public void WriteStats(SerialConsole c)
         {
             TextLine o = c.Out;
+            for (int i = 0; i < _serviceCount; i++)
+            {
+                TcpService s = _services[i];
+                o.Clear();
+                o.Append("service ").Append(s.Name).Append(' ').Append((long)s.Port).Append(": served ").Append(s.ConnectionsServed)
+                 .Append(", idle-timeouts ").Append(s.IdleTimeouts);
+                if (s.RequestTimeouts > 0 || s is HttpStatusService)
+                {
+                    o.Append(", request-timeouts ").Append(s.RequestTimeouts);
+                }
+                c.Emit();
+            }
             o.Clear();
             o.Append("memory  total ").Append((long)FootprintBytes).Append(" bytes (interface + tcp)");
             if (_faults != null && _faults.FootprintBytes > 0)
@@ -243,6 +256,7 @@ namespace NanoTcp.Device
 
         private void AddService(TcpService service)
         {
+            service.IdleTimeoutMs = _config.ServiceIdleTimeoutMs;
             _services[_serviceCount++] = service;
             if (!service.IsRunning)
             {

@@ -21,6 +21,11 @@ namespace NanoTcp.Iface
         public long ArpRepliesIn;
         public long ArpRequestsOut;
         public long ArpRepliesOut;
+        /// <summary>Requests the global rate limit held back (InterfaceConfig.ArpRequestsPerSecond).</summary>
+        public long ArpRequestsHeld;
+        /// <summary>Different MACs claimed for an entry in use: refused (the old MAC answered) and adopted (it did not).</summary>
+        public long ArpMacChangesRefused;
+        public long ArpMacChangesAdopted;
         public long Ipv4In;
         public long Ipv4Out;
         /// <summary>Datagrams rebuilt from fragments, and fragments sent.</summary>
@@ -60,6 +65,7 @@ namespace NanoTcp.Iface
         {
             RxFrames = RxBytes = RxHandled = RxDropped = TxFrames = TxBytes = TxDropped = 0;
             ArpRequestsIn = ArpRepliesIn = ArpRequestsOut = ArpRepliesOut = 0;
+            ArpRequestsHeld = ArpMacChangesRefused = ArpMacChangesAdopted = 0;
             Ipv4In = Ipv4Out = Ipv4Reassembled = Ipv4FragmentsOut = ReassemblyTimeouts = 0;
             IcmpEchoRequestsIn = IcmpEchoRepliesIn = IcmpEchoRequestsOut = IcmpEchoRepliesOut = 0;
             IcmpUnreachableIn = IcmpUnreachableOut = 0;

@@ -48,11 +48,30 @@ namespace NanoTcp.Iface
         /// <summary>Outgoing packets kept while their next hop is being resolved (one per unresolved entry at most).</summary>
         public int ArpPendingFrames = 2;
 
+        /// <summary>
+        /// Entries that may wait for a reply at once (RFC 1122 §2.3.2.2). A packet to a new address
+        /// beyond them is dropped (`tx arp-cache-full`) instead of taking an entry someone uses: a flood
+        /// of spoofed sources costs other pending entries, never the neighbours in use.
+        /// </summary>
+        public int ArpPendingEntries = 2;
+
+        /// <summary>An entry used for sending within this long is in use: never evicted, and a different
+        /// MAC claimed for it is held until the old MAC has been asked (ArpCache).</summary>
+        public int ArpInUseMs = 60000;
+
+        /// <summary>
+        /// ARP requests for resolution and refresh sent per second at most, over all addresses (each
+        /// address is asked at most once per ArpRetryMs anyway). A request held back is counted
+        /// (`Counters.ArpRequestsHeld`) and traced; a new address finding the limit reached is not
+        /// resolved (`tx arp-rate-limited`). RFC 3927 probes and announcements are not limited.
+        /// </summary>
+        public int ArpRequestsPerSecond = 5;
+
         /// <summary>ARP request retransmission interval and attempts before the pending packet is dropped.</summary>
         public int ArpRetryMs = 1000;
         public int ArpRetries = 3;
 
-        /// <summary>A resolved entry older than this is refreshed (unicast request) when next used.</summary>
+        /// <summary>A resolved entry older than this is refreshed (unicast requests, ArpRetries of them ArpRetryMs apart) while it is used.</summary>
         public int ArpRefreshMs = 60000;
 
         /// <summary>A resolved entry not confirmed for this long is forgotten.</summary>
@@ -83,7 +102,7 @@ namespace NanoTcp.Iface
         /// <summary>TTL of packets we send.</summary>
         public int Ttl = 64;
 
-        /// <summary>Seed for values that must differ between boards (DHCP transaction id).</summary>
+        /// <summary>Seed for values that must differ between boards (DHCP transaction id, IPv4 identification).</summary>
         public uint Seed = 1;
     }
 }

@@ -31,6 +31,10 @@ namespace NanoTcp.Iface
         private readonly byte[] _tx;
         private readonly byte[] _arpTx = new byte[EthernetFrame.MinLength];
         private readonly ArpCache _arp;
+        /// <summary>The two MACs of an ARP claim (in use, claimed), for its trace line.</summary>
+        private readonly byte[] _claimTrace = new byte[12];
+        private long _arpWindowStart = long.MinValue / 2;
+        private int _arpRequestsInWindow;
         private readonly UdpSocket[] _udp;
         private readonly DhcpClient _dhcp;
         private readonly Ipv4LinkLocal _linkLocal;
@@ -41,7 +45,12 @@ namespace NanoTcp.Iface
         private uint _address;
         private uint _netmask;
         private uint _gateway;
-        private int _ipId;
+        /// <summary>IPv4 identification (RFC 6864, 7739): a random value for every atomic datagram, a counter
+        /// per group of destinations (chosen by a keyed hash) for fragmented ones.</summary>
+        private readonly Rand _ipIds;
+        private readonly int[] _fragmentIds = new int[FragmentIdGroups];
+        private readonly uint _fragmentIdKey;
+        private const int FragmentIdGroups = 16;
         private bool _linkUp;
         private bool _linkKnown;
         private long _icmpWindowStart = long.MinValue / 2; // far past, without overflow in now - start
@@ -57,13 +66,18 @@ namespace NanoTcp.Iface
             int frame = EthernetFrame.HeaderLength + config.Mtu;
             _rx = new byte[frame];
             _tx = new byte[frame];
-            _arp = new ArpCache(config.ArpEntries, config.ArpPendingFrames, frame);
+            _arp = new ArpCache(config.ArpEntries, config.ArpPendingEntries, config.ArpPendingFrames, frame, config.ArpInUseMs);
             _udp = new UdpSocket[config.UdpBindings];
             for (int i = 0; i < _udp.Length; i++)
             {
                 _udp[i] = new UdpSocket(this, config.UdpQueueBytes);
             }
-            _ipId = (int)(config.Seed & 0xFFFF);
+            _ipIds = new Rand(IdSeed(config.Seed, _mac));
+            _fragmentIdKey = _ipIds.NextUInt() | 1;
+            for (int i = 0; i < _fragmentIds.Length; i++)
+            {
+                _fragmentIds[i] = (int)(_ipIds.NextUInt() & 0xFFFF);
+            }
             if (config.ReassemblyBytes > 0)
             {
                 _reassembly = new Ipv4Reassembly(config.ReassemblyBytes, config.ReassemblyTimeoutMs);
@@ -81,7 +95,19 @@ namespace NanoTcp.Iface
                 _address = config.Address;
                 _netmask = config.Netmask;
                 _gateway = config.Gateway;
+                _arp.Gateway = _gateway;
             }
+        }
+
+        /// <summary>The identification generator's seed: the board's seed mixed with its MAC (two boards with one seed differ).</summary>
+        private static uint IdSeed(uint seed, byte[] mac)
+        {
+            uint x = seed ^ 0x49504944u;
+            for (int i = 0; i < 6; i++)
+            {
+                x = (x ^ mac[i]) * 16777619u;
+            }
+            return x;
         }
 
         public InterfaceConfig Config { get { return _config; } }
@@ -144,6 +170,7 @@ namespace NanoTcp.Iface
             _address = address;
             _netmask = netmask;
             _gateway = gateway;
+            _arp.Gateway = gateway;
             if (_tracer.Wants(TraceLevel.States))
             {
                 TraceEvent e = _tracer.Begin(TraceKind.Address, nowMs);
@@ -326,11 +353,27 @@ namespace NanoTcp.Iface
             }
             TraceArp(op == ArpPacket.OpRequest ? ArpTrace.RequestIn : ArpTrace.ReplyIn, spa, tpa, nowMs);
             bool forUs = _address != 0 && tpa == _address;
-            // RFC 826: update an existing entry from any ARP packet; create one only when addressed to us.
-            int entry = spa == 0 ? -1 : _arp.Update(spa, _rx, sha, nowMs, forUs);
-            if (entry >= 0)
+            // RFC 826 merge: update an existing entry from any ARP packet; create one only for a request
+            // addressed to us (we answer it, and its sender is about to talk to us), never for a reply we
+            // did not ask for. ArpCache protects the entries in use (see there).
+            int entry = -1;
+            int heard = spa == 0 ? ArpCache.HeardUnknown : _arp.Heard(spa, _rx, sha, nowMs, forUs && op == ArpPacket.OpRequest, out entry);
+            if (heard == ArpCache.HeardResolved)
             {
                 FlushPending(entry, nowMs);
+            }
+            else if (heard == ArpCache.HeardClaimHeld)
+            {
+                TraceClaim(ArpTrace.ClaimHeld, entry, spa, nowMs);
+            }
+            else if (heard == ArpCache.HeardClaimRefused)
+            {
+                _counters.ArpMacChangesRefused++;
+                TraceClaim(ArpTrace.ClaimRefused, entry, spa, nowMs);
+            }
+            else if (heard == ArpCache.HeardChanged)
+            {
+                TraceClaim(ArpTrace.Changed, entry, spa, nowMs);
             }
             if (!forUs)
             {
@@ -580,8 +623,10 @@ namespace NanoTcp.Iface
             {
                 return CountTxDrop(DropReason.TxTooLong, destination, nowMs);
             }
-            _ipId = (_ipId + 1) & 0xFFFF;
-            Ipv4Packet.WriteHeader(_tx, EthIpOffset, _address, destination, protocol, transportLength, _ipId, _config.Ttl);
+            // An atomic datagram (DF, one piece): any identification will do (RFC 6864 §4.1); a random one
+            // tells nobody how many datagrams were sent, to anyone (no idle-scan zombie, RFC 7739).
+            int id = (int)(_ipIds.NextUInt() >> 16);
+            Ipv4Packet.WriteHeader(_tx, EthIpOffset, _address, destination, protocol, transportLength, id, _config.Ttl);
             _counters.Ipv4Out++;
             return SendFrameTo(destination, TransportAt + transportLength, nowMs);
         }
@@ -595,14 +640,19 @@ namespace NanoTcp.Iface
         private DropReason SendFragmented(uint destination, int protocol, byte[] b, int offset, int length, long nowMs)
         {
             int piece = MaxTransportLength & ~7;
-            _ipId = (_ipId + 1) & 0xFFFF;
+            // Fragments need an identification unique per destination while they may be reassembled
+            // (RFC 791, 6864 §4.2): a counter per group of destinations, the group chosen by a keyed hash,
+            // so what one destination sees says nothing about traffic to the others (RFC 7739 §5.3).
+            int group = (int)((destination * _fragmentIdKey) >> 28) & (FragmentIdGroups - 1);
+            int id = (_fragmentIds[group] + 1) & 0xFFFF;
+            _fragmentIds[group] = id;
             _counters.Ipv4Out++;
             DropReason result = DropReason.None;
             for (int done = 0; done < length; done += piece)
             {
                 int n = length - done < piece ? length - done : piece;
                 Array.Copy(b, offset + done, _tx, TransportAt, n);
-                Ipv4Packet.WriteFragmentHeader(_tx, EthIpOffset, _address, destination, protocol, n, _ipId, _config.Ttl, done, done + n < length);
+                Ipv4Packet.WriteFragmentHeader(_tx, EthIpOffset, _address, destination, protocol, n, id, _config.Ttl, done, done + n < length);
                 _counters.Ipv4FragmentsOut++;
                 DropReason r = SendFrameTo(destination, TransportAt + n, nowMs);
                 if (r != DropReason.None)
@@ -642,7 +692,19 @@ namespace NanoTcp.Iface
             bool newEntry = entry < 0;
             if (newEntry)
             {
+                // Only within the pending quota, and never in place of an entry in use.
                 entry = _arp.AddPending(nextHop, nowMs);
+                if (entry < 0)
+                {
+                    return CountTxDrop(DropReason.ArpCacheFull, destination, nowMs);
+                }
+                if (!TakeArpRequest(nowMs))
+                {
+                    _arp.Forget(entry);
+                    _counters.ArpRequestsHeld++;
+                    TraceArp(ArpTrace.RequestHeld, _address, nextHop, nowMs);
+                    return CountTxDrop(DropReason.ArpRateLimited, destination, nowMs);
+                }
             }
             // Stored as a complete frame; the destination MAC is filled in when the reply arrives.
             EthernetFrame.WriteHeader(_tx, 0, Wire.MacAddress.Zero, 0, _mac, EtherType.Ipv4);
@@ -721,6 +783,7 @@ namespace NanoTcp.Iface
             }
             int n = _arp.TakePending(entry, _tx, 0);
             Array.Copy(_arp.MacTable, _arp.MacOffsetOf(entry), _tx, 0, 6);
+            _arp.Touch(entry, nowMs);
             TransmitFrame(_tx, 0, n, _arp.AddressOf(entry), nowMs);
         }
 
@@ -735,13 +798,34 @@ namespace NanoTcp.Iface
                 {
                     return;
                 }
-                if (due == ArpCache.DueRetry)
+                if (due == ArpCache.DueRetry || due == ArpCache.DueRefresh)
                 {
-                    SendArp(ArpPacket.OpRequest, Wire.MacAddress.Broadcast, 0, ip, Wire.MacAddress.Zero, _address, nowMs);
+                    if (!TakeArpRequest(nowMs))
+                    {
+                        // Held back by the global limit: not sent; the entry's schedule goes on.
+                        _counters.ArpRequestsHeld++;
+                        TraceArp(ArpTrace.RequestHeld, _address, ip, nowMs);
+                    }
+                    else if (due == ArpCache.DueRetry)
+                    {
+                        SendArp(ArpPacket.OpRequest, Wire.MacAddress.Broadcast, 0, ip, Wire.MacAddress.Zero, _address, nowMs);
+                    }
+                    else
+                    {
+                        SendArp(ArpPacket.OpRequest, _arp.MacTable, _arp.MacOffsetOf(entry), ip, Wire.MacAddress.Zero, _address, nowMs);
+                    }
                 }
-                else if (due == ArpCache.DueRefresh)
+                else if (due == ArpCache.DueCheckOldMac)
                 {
+                    // A neighbour in use is claimed by another MAC: ask the one we know, unicast. Never held
+                    // back by the global limit (at most one per address per ArpRetryMs): a flood must not
+                    // keep the live peer from being asked.
                     SendArp(ArpPacket.OpRequest, _arp.MacTable, _arp.MacOffsetOf(entry), ip, Wire.MacAddress.Zero, _address, nowMs);
+                }
+                else if (due == ArpCache.DueClaimAdopted)
+                {
+                    _counters.ArpMacChangesAdopted++;
+                    TraceClaim(ArpTrace.ClaimAdopted, entry, ip, nowMs);
                 }
                 else
                 {
@@ -752,6 +836,22 @@ namespace NanoTcp.Iface
                     }
                 }
             }
+        }
+
+        /// <summary>One ARP request of the global budget (ArpRequestsPerSecond, per one-second window); false when spent.</summary>
+        private bool TakeArpRequest(long nowMs)
+        {
+            if (nowMs - _arpWindowStart >= 1000)
+            {
+                _arpWindowStart = nowMs;
+                _arpRequestsInWindow = 0;
+            }
+            if (_arpRequestsInWindow >= _config.ArpRequestsPerSecond)
+            {
+                return false;
+            }
+            _arpRequestsInWindow++;
+            return true;
         }
 
         private DropReason CountTxDrop(DropReason reason, uint destination, long nowMs)
@@ -817,6 +917,34 @@ namespace NanoTcp.Iface
             }
         }
 
+        /// <summary>
+        /// A MAC claim on an entry: held or refused (Data: the MAC in the entry, then the one claimed), or
+        /// adopted or changed (Data: the entry's new MAC). Claims on neighbours in use are state-level news
+        /// (at most one a second per neighbour); a new MAC for an entry nobody uses is segment-level detail
+        /// (an ARP flood makes thousands).
+        /// </summary>
+        private void TraceClaim(int code, int entry, uint ip, long nowMs)
+        {
+            if (!_tracer.Wants(code == ArpTrace.Changed ? TraceLevel.Segments : TraceLevel.States))
+            {
+                return;
+            }
+            bool held = code == ArpTrace.ClaimHeld || code == ArpTrace.ClaimRefused;
+            Array.Copy(_arp.MacTable, _arp.MacOffsetOf(entry), _claimTrace, 0, 6);
+            if (held)
+            {
+                Array.Copy(_arp.ClaimTable, _arp.ClaimOffsetOf(entry), _claimTrace, 6, 6);
+            }
+            TraceEvent e = _tracer.Begin(TraceKind.Arp, nowMs);
+            e.Code = code;
+            e.SrcIp = ip;
+            e.DstIp = ip;
+            e.Data = _claimTrace;
+            e.DataOffset = 0;
+            e.DataLength = held ? 12 : 6;
+            _tracer.Emit();
+        }
+
         private void TraceIcmp(bool outbound, uint src, uint dst, int type, int seq, int length, long nowMs)
         {
             if (_tracer.Wants(TraceLevel.Segments))
@@ -856,5 +984,15 @@ namespace NanoTcp.Iface
         public const int RequestOut = 2;
         public const int ReplyOut = 3;
         public const int Unresolved = 4;
+        /// <summary>A request held back by the global rate limit (DstIp: the address).</summary>
+        public const int RequestHeld = 5;
+        /// <summary>Another MAC claimed for an entry in use: held while the old MAC is asked (Data: old, claimed).</summary>
+        public const int ClaimHeld = 6;
+        /// <summary>The old MAC answered: the claim is refused (Data: old, claimed).</summary>
+        public const int ClaimRefused = 7;
+        /// <summary>The old MAC did not answer: the claimed MAC is now the entry's (Data: new, then unused).</summary>
+        public const int ClaimAdopted = 8;
+        /// <summary>A new MAC for an entry not in use, taken at once (RFC 826 merge; Data: new, then unused).</summary>
+        public const int Changed = 9;
     }
 }

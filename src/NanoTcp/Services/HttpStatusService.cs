@@ -9,7 +9,9 @@ namespace NanoTcp.Services
     /// the TCP connection table (state, addresses, RTO, queues, counters), the listeners, the TCP
     /// counters and, when <see cref="Counters"/> is set, the interface counters and drops by reason.
     /// The page is built in a preallocated buffer per slot; it is sent as the send ring drains,
-    /// then the connection is closed (HTTP/1.0: the close ends the body).
+    /// then the connection is closed (HTTP/1.0: the close ends the body). A request whose header is
+    /// not complete <see cref="RequestTimeoutMs"/> after accept is ended (RST): a client that sends a
+    /// header line now and then to keep its slot (slowloris) holds it that long, not for ever.
     /// </summary>
     public sealed class HttpStatusService : TcpService
     {
@@ -25,6 +27,11 @@ namespace NanoTcp.Services
         public Counters Counters;
         public long PagesServed;
 
+        /// <summary>From accept until the request header is complete (its blank line); 0 = no limit.</summary>
+        public int RequestTimeoutMs;
+
+        public override string Name { get { return "http"; } }
+
         public HttpStatusService(TcpStack tcp, int port, int maxConnections, int pageCapacity) : base(tcp, port, maxConnections)
         {
             int n = maxConnections < 1 ? 1 : maxConnections;
@@ -35,6 +42,19 @@ namespace NanoTcp.Services
             {
                 _pages[i] = new TextLine(pageCapacity);
             }
+        }
+
+        protected override int TimerDue(int slot, int handle, long nowMs, out long elapsedMs)
+        {
+            if (RequestTimeoutMs > 0 && _headerMatch[slot] < RequestDone)
+            {
+                elapsedMs = nowMs - AcceptedAtMs(slot);
+                if (elapsedMs >= RequestTimeoutMs)
+                {
+                    return TcpTimerCode.RequestTimeout;
+                }
+            }
+            return base.TimerDue(slot, handle, nowMs, out elapsedMs);
         }
 
         protected override void Opened(int slot, long nowMs)

@@ -6,11 +6,16 @@ namespace NanoTcp.Services
     /// Common shape of the built-in TCP services: one listener, up to N connections accepted into
     /// fixed slots, <see cref="Poll"/> after every interface poll. Slots whose connection ended are
     /// released (Close) so the stack can reuse them. Subclasses serve one connection per call.
+    /// A board has a few connection slots for everyone: a connection that moves no data for
+    /// <see cref="IdleTimeoutMs"/> (and, for HTTP, a request not complete in time) is ended with an
+    /// RST (reason idle-timeout), counted and traced, so clients that go quiet or vanish give their
+    /// slots back.
     /// </summary>
     public abstract class TcpService
     {
         protected readonly TcpStack Tcp;
         private readonly int[] _handles;
+        private readonly long[] _acceptedMs;
         private readonly int _listener;
         private readonly int _port;
 
@@ -19,6 +24,7 @@ namespace NanoTcp.Services
             Tcp = tcp;
             _port = port;
             _handles = new int[maxConnections < 1 ? 1 : maxConnections];
+            _acceptedMs = new long[_handles.Length];
             for (int i = 0; i < _handles.Length; i++)
             {
                 _handles[i] = -1;
@@ -29,7 +35,20 @@ namespace NanoTcp.Services
         /// <summary>False when the port was taken or no listener slot was free.</summary>
         public bool IsRunning { get { return _listener >= 0; } }
         public int Port { get { return _port; } }
+        /// <summary>The service's name in `stats` ("echo", "http"...).</summary>
+        public abstract string Name { get; }
         public long ConnectionsServed;
+
+        /// <summary>
+        /// A connection that moves no data, either way, for this long is ended (RST, reason idle-timeout,
+        /// traced as `timer idle-timeout`); 0 = never. A client that reads a stream slowly moves data and
+        /// is not idle; one that holds its window shut, or has vanished, is.
+        /// </summary>
+        public int IdleTimeoutMs;
+        /// <summary>Connections ended by <see cref="IdleTimeoutMs"/>.</summary>
+        public long IdleTimeouts;
+        /// <summary>Connections ended because their request was not complete in time (HTTP's request timeout).</summary>
+        public long RequestTimeouts;
 
         public void Poll(long nowMs)
         {
@@ -47,6 +66,7 @@ namespace NanoTcp.Services
                         break;
                     }
                     _handles[i] = h;
+                    _acceptedMs[i] = nowMs;
                     ConnectionsServed++;
                     Opened(i, nowMs);
                 }
@@ -68,8 +88,52 @@ namespace NanoTcp.Services
                 {
                     Tcp.Close(h); // FIN after whatever is queued; the stack finishes the close
                     _handles[i] = -1;
+                    continue;
+                }
+                long elapsed;
+                int timer = TimerDue(i, h, nowMs, out elapsed);
+                if (timer >= 0)
+                {
+                    if (timer == TcpTimerCode.RequestTimeout)
+                    {
+                        RequestTimeouts++;
+                    }
+                    else
+                    {
+                        IdleTimeouts++;
+                    }
+                    Tcp.AbortAfterTimer(h, timer, elapsed, TcpCloseReason.IdleTimeout);
+                    _handles[i] = -1;
                 }
             }
+        }
+
+        /// <summary>When the connection in slot was accepted.</summary>
+        protected long AcceptedAtMs(int slot)
+        {
+            return _acceptedMs[slot];
+        }
+
+        /// <summary>
+        /// The timer (TcpTimerCode.IdleTimeout, RequestTimeout) that has run out for the connection in
+        /// slot, with the time it measured; -1 when none. Idle: no data since the later of accept and the
+        /// last data moved.
+        /// </summary>
+        protected virtual int TimerDue(int slot, int handle, long nowMs, out long elapsedMs)
+        {
+            elapsedMs = 0;
+            if (IdleTimeoutMs <= 0)
+            {
+                return -1;
+            }
+            TcpConnection c = Tcp.GetConnection(handle);
+            if (c == null)
+            {
+                return -1;
+            }
+            long last = c.LastDataAtMs > _acceptedMs[slot] ? c.LastDataAtMs : _acceptedMs[slot];
+            elapsedMs = nowMs - last;
+            return elapsedMs >= IdleTimeoutMs ? TcpTimerCode.IdleTimeout : -1;
         }
 
         /// <summary>A connection was accepted into slot.</summary>
@@ -90,6 +154,8 @@ namespace NanoTcp.Services
         public TcpEchoService(TcpStack tcp, int port, int maxConnections) : base(tcp, port, maxConnections)
         {
         }
+
+        public override string Name { get { return "echo"; } }
 
         public long BytesEchoed;
 
@@ -128,6 +194,8 @@ namespace NanoTcp.Services
         public TcpDiscardService(TcpStack tcp, int port, int maxConnections) : base(tcp, port, maxConnections)
         {
         }
+
+        public override string Name { get { return "discard"; } }
 
         public long BytesDiscarded;
 
@@ -169,6 +237,8 @@ namespace NanoTcp.Services
         {
             _position = new long[maxConnections < 1 ? 1 : maxConnections];
         }
+
+        public override string Name { get { return "chargen"; } }
 
         public long BytesSent;
 

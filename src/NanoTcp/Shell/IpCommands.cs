@@ -135,13 +135,19 @@ namespace NanoTcp.Shell
                 Pad(o, start + 17);
                 if (state == ArpCache.StateResolved)
                 {
-                    o.AppendMac(arp.MacTable, arp.MacOffsetOf(i)).Append("  resolved  ");
+                    // in use: the gateway or sent to lately (never evicted, a new MAC for it is checked first)
+                    o.AppendMac(arp.MacTable, arp.MacOffsetOf(i))
+                     .Append(arp.HasClaim(i) ? "  checking  " : arp.IsProtected(i, nowMs) ? "  in-use    " : "  resolved  ");
                 }
                 else
                 {
                     o.Append("(incomplete)       pending   ");
                 }
                 o.Append(arp.AgeMs(i, nowMs) / 1000).Append(" s");
+                if (arp.HasClaim(i))
+                {
+                    o.Append("  (claimed by ").AppendMac(arp.ClaimTable, arp.ClaimOffsetOf(i)).Append(')');
+                }
                 c.Emit();
                 shown++;
             }
@@ -156,12 +162,15 @@ namespace NanoTcp.Shell
             Counters k = _iface.Counters;
             TextLine o = c.Out;
             o.Clear();
-            o.Append("frames  in ").Append(k.RxFrames).Append(" (").Append(k.RxBytes).Append(" bytes)  out ").Append(k.TxFrames)
-             .Append(" (").Append(k.TxBytes).Append(" bytes)  dropped in ").Append(k.RxDropped).Append(" out ").Append(k.TxDropped);
+            // Every frame received is either handled or dropped: in = handled + dropped, to check by eye.
+            o.Append("frames  in ").Append(k.RxFrames).Append(" = handled ").Append(k.RxHandled).Append(" + dropped ").Append(k.RxDropped)
+             .Append(" (").Append(k.RxBytes).Append(" bytes)  out ").Append(k.TxFrames)
+             .Append(" (").Append(k.TxBytes).Append(" bytes), not sent ").Append(k.TxDropped);
             c.Emit();
             o.Clear();
-            o.Append("arp     requests in ").Append(k.ArpRequestsIn).Append(" out ").Append(k.ArpRequestsOut)
-             .Append("  replies in ").Append(k.ArpRepliesIn).Append(" out ").Append(k.ArpRepliesOut);
+            o.Append("arp     requests in ").Append(k.ArpRequestsIn).Append(" out ").Append(k.ArpRequestsOut).Append(" held ").Append(k.ArpRequestsHeld)
+             .Append("  replies in ").Append(k.ArpRepliesIn).Append(" out ").Append(k.ArpRepliesOut)
+             .Append("  mac changes refused ").Append(k.ArpMacChangesRefused).Append(" adopted ").Append(k.ArpMacChangesAdopted);
             c.Emit();
             o.Clear();
             o.Append("ipv4    in ").Append(k.Ipv4In).Append(" out ").Append(k.Ipv4Out);

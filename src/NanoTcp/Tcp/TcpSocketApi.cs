@@ -265,6 +265,22 @@ namespace NanoTcp.Tcp
         }
 
         /// <summary>
+        /// ABORT when one of the application's own timers ran out (a service's idle or request timeout):
+        /// traced as that timer (`tcp#N timer idle-timeout 300000 ms`, TcpTimerCode), then RST to the peer,
+        /// CLOSED with <paramref name="reason"/> and the handle released.
+        /// </summary>
+        public void AbortAfterTimer(int handle, int timerCode, long elapsedMs, TcpCloseReason reason)
+        {
+            TcpConnection c = Owned(handle);
+            if (c == null)
+            {
+                return;
+            }
+            TraceTimer(c, timerCode, elapsedMs, _now);
+            Abort(handle, reason);
+        }
+
+        /// <summary>
         /// The operator's ABORT of any connection slot (the console's `abort N`), whoever holds it: RST to
         /// the peer and CLOSED. An application holding the handle sees it closed (reason aborted) and lets
         /// go; otherwise the slot is free at once. False when the slot holds no connection.

@@ -33,11 +33,16 @@ namespace NanoTcp.Tcp
         public const int SynCookie = 13;
         /// <summary>An idle passive connection reset to make room (TcpConfig.ReclaimIdleMs): Value = ms without data.</summary>
         public const int IdleReclaim = 14;
+        /// <summary>A service ended a connection that moved no data for its idle limit: Value = ms without data.</summary>
+        public const int IdleTimeout = 15;
+        /// <summary>A service ended a connection whose request was not complete in time (HTTP): Value = ms since accept.</summary>
+        public const int RequestTimeout = 16;
 
         private static readonly string[] Names =
         {
             "retransmit", "persist", "delayed-ack", "keepalive", "2msl-start", "2msl-restart",
             "2msl-expired", "fast-retransmit", "give-up", "rtt-sample", "fin-wait-2-timeout", "path-mtu", "icmp-error", "syn-cookie", "idle-reclaim",
+            "idle-timeout", "request-timeout",
         };
 
         public static string Name(int code)

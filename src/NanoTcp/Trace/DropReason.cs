@@ -65,6 +65,8 @@ namespace NanoTcp.Trace
         // Transmit path
         ArpQueueReplaced,
         ArpUnresolved,
+        ArpCacheFull,
+        ArpRateLimited,
         TxTooLong,
         TxDeviceRefused,
         NoRoute,
@@ -136,6 +138,8 @@ namespace NanoTcp.Trace
             "dhcp not-ours",
             "tx arp-queue-replaced",
             "tx arp-unresolved",
+            "tx arp-cache-full",
+            "tx arp-rate-limited",
             "tx too-long",
             "tx device-refused",
             "tx no-route",

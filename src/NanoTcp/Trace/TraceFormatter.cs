@@ -42,6 +42,16 @@ namespace NanoTcp.Trace
             public static readonly string Reply = "reply ";
             public static readonly string ReplyTo = " to ";
             public static readonly string Unresolved = "unresolved ";
+            public static readonly string Held = "held who-has ";
+            public static readonly string RateLimit = " (rate limit)";
+            public static readonly string ClaimedBy = " claimed by ";
+            public static readonly string InUseAt = ", in use at ";
+            public static readonly string AskingOld = ": held, asking the old MAC";
+            public static readonly string ClaimOf = " claim of ";
+            public static readonly string RefusedOld = " refused: the old MAC ";
+            public static readonly string Answered = " answered";
+            public static readonly string MovedTo = " moved to ";
+            public static readonly string OldSilent = " (the old MAC did not answer)";
             public static readonly string EchoReply = "echo-reply";
             public static readonly string EchoRequest = "echo-request";
             public static readonly string Unreachable = "unreachable";
@@ -212,6 +222,26 @@ namespace NanoTcp.Trace
                     break;
                 case ArpTrace.ReplyOut:
                     line.Append(T.Out).Append(T.Reply).AppendIp(e.SrcIp).Append(T.ReplyTo).AppendIp(e.DstIp);
+                    break;
+                case ArpTrace.RequestHeld:
+                    line.Append(T.Held).AppendIp(e.DstIp).Append(T.RateLimit);
+                    break;
+                case ArpTrace.ClaimHeld:
+                    // "arp 192.168.7.10 claimed by 02:..:66, in use at 02:..:10: held, asking the old MAC"
+                    line.AppendIp(e.SrcIp).Append(T.ClaimedBy).AppendMac(e.Data, e.DataOffset + 6)
+                        .Append(T.InUseAt).AppendMac(e.Data, e.DataOffset).Append(T.AskingOld);
+                    break;
+                case ArpTrace.ClaimRefused:
+                    line.AppendIp(e.SrcIp).Append(T.ClaimOf).AppendMac(e.Data, e.DataOffset + 6)
+                        .Append(T.RefusedOld).AppendMac(e.Data, e.DataOffset).Append(T.Answered);
+                    break;
+                case ArpTrace.ClaimAdopted:
+                case ArpTrace.Changed:
+                    line.AppendIp(e.SrcIp).Append(T.MovedTo).AppendMac(e.Data, e.DataOffset);
+                    if (e.Code == ArpTrace.ClaimAdopted)
+                    {
+                        line.Append(T.OldSilent);
+                    }
                     break;
                 default:
                     line.Append(T.Unresolved).AppendIp(e.DstIp);

@@ -217,7 +217,10 @@ def cmd_concurrent(port, k, past_timeout):
 
 
 def cmd_hold(port):
-    """An established echo connection kept busy (1000 bytes a round) until 'stop' arrives on stdin."""
+    """An established echo connection kept busy (1000 random bytes a round, 20 ms apart, every byte
+    checked) until 'stop' arrives on stdin. Prints "ready" after the first round; on stdin "report"
+    prints {"max_gap": longest time in s between two consecutive completed echoes since the last
+    report, ...}: a stall of the connection shows as a long gap."""
     s = connect(int(port))
     s.settimeout(30)
     local = s.getsockname()[1]
@@ -225,16 +228,25 @@ def cmd_hold(port):
     errors = 0
     error = None
     said_ready = False
+    last = time.monotonic()
+    max_gap = 0.0
     try:
         while True:
             if select.select([sys.stdin], [], [], 0)[0]:
-                if sys.stdin.readline().strip() == "stop":
+                line = sys.stdin.readline().strip()
+                if line == "stop":
                     break
+                if line == "report":
+                    print(json.dumps({"max_gap": round(max_gap, 3), "rounds": rounds, "errors": errors}), flush=True)
+                    max_gap = 0.0
             data = os.urandom(1000)
             if echo_check(s, data):
                 rounds += 1
             else:
                 errors += 1
+            now = time.monotonic()
+            max_gap = max(max_gap, now - last)
+            last = now
             if not said_ready:
                 print("ready", flush=True)
                 said_ready = True
@@ -242,7 +254,7 @@ def cmd_hold(port):
         close_gracefully(s)
     except OSError as e:
         error = "%s: %s" % (type(e).__name__, e)
-    done(rounds=rounds, errors=errors, error=error, local_port=local)
+    done(rounds=rounds, errors=errors, error=error, local_port=local, max_gap=round(max_gap, 3))
 
 
 def cmd_connect(port, timeout, attempts="1"):
@@ -299,10 +311,88 @@ def cmd_server(port, mode, n, m):
          sent=m, seconds=round(time.monotonic() - t0, 3))
 
 
+def cmd_slowloris(port, interval, limit):
+    """An HTTP client that sends its request one header line every interval seconds and never ends
+    it; reports how long after the handshake the board cut it and how (reset, closed), or alive."""
+    s = connect(int(port))
+    t0 = time.monotonic()
+    s.settimeout(float(interval))
+    lines = 0
+    how = "alive"
+    try:
+        s.sendall(b"GET / HTTP/1.0\r\n")
+        while time.monotonic() - t0 < float(limit):
+            try:
+                if not s.recv(4096):
+                    how = "closed"
+                    break
+            except socket.timeout:
+                s.sendall(b"X-Slow-%d: still here\r\n" % lines)
+                lines += 1
+    except ConnectionResetError:
+        how = "reset"
+    except BrokenPipeError:
+        how = "reset"
+    s.close()
+    done(how=how, after=round(time.monotonic() - t0, 3), lines=lines)
+
+
+def cmd_idle(port, count, limit):
+    """count clients that connect and send nothing; reports, for each, whether its handshake
+    completed and when (s after the start) the board reset or closed it (null: still open at limit)."""
+    port, count, limit = int(port), int(count), float(limit)
+    t0 = time.monotonic()
+    socks = []
+    for _ in range(count):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setblocking(False)
+        s.connect_ex((BOARD, port))
+        socks.append(s)
+    connected = [None] * count
+    ended = [None] * count
+    how = [None] * count
+    while time.monotonic() - t0 < limit and any(e is None for e in ended):
+        pending = [s for i, s in enumerate(socks) if ended[i] is None]
+        r, w, _ = select.select(pending, [s for i, s in enumerate(socks) if connected[i] is None and ended[i] is None], [], 0.05)
+        now = round(time.monotonic() - t0, 3)
+        for s in w:
+            i = socks.index(s)
+            err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if err == 0:
+                connected[i] = now
+            else:
+                ended[i], how[i] = now, os.strerror(err)
+        for s in r:
+            i = socks.index(s)
+            if connected[i] is None:
+                continue
+            try:
+                how[i] = "closed" if not s.recv(4096) else "data"
+            except OSError as e:
+                how[i] = "reset" if isinstance(e, ConnectionResetError) else str(e)
+            ended[i] = now
+    for s in socks:
+        s.close()
+    done(connected=connected, ended=ended, how=how)
+
+
+def cmd_vanish(port):
+    """A client that echoes one line, prints {"local_port": ...}, and then says nothing; the test makes
+    it vanish (nft drops its traffic) and ends it with "quit" on stdin."""
+    s = connect(int(port))
+    s.settimeout(10)
+    ok = echo_check(s, b"about to vanish\n")
+    print(json.dumps({"local_port": s.getsockname()[1], "echoed": ok}), flush=True)
+    sys.stdin.readline()
+    s.close()
+    done(echoed=ok)
+
+
 COMMANDS = {
     "echo": cmd_echo, "discard": cmd_discard, "chargen": cmd_chargen, "http": cmd_http,
     "sequential": cmd_sequential, "concurrent": cmd_concurrent, "hold": cmd_hold,
-    "connect": cmd_connect, "server": cmd_server,
+    "connect": cmd_connect, "server": cmd_server, "slowloris": cmd_slowloris,
+    "idle": cmd_idle, "vanish": cmd_vanish,
 }
 
 if __name__ == "__main__":

@@ -96,7 +96,7 @@ public class FuzzTests
     // Reasons not counted per received frame: transmit drops, and reassembly timeouts (their fragments
     // were counted as handled when they arrived).
     private static bool IsTransmitReason(DropReason r) =>
-        r is DropReason.ArpQueueReplaced or DropReason.ArpUnresolved or DropReason.TxTooLong
+        r is DropReason.ArpQueueReplaced or DropReason.ArpUnresolved or DropReason.ArpCacheFull or DropReason.ArpRateLimited or DropReason.TxTooLong
             or DropReason.TxDeviceRefused or DropReason.NoRoute or DropReason.Ipv4ReassemblyTimeout;
 
     /// <summary>One of: pure noise, a seed with flipped bits, truncated, extended, or with a length field set to an extreme.</summary>
