@@ -250,7 +250,7 @@ namespace NanoTcp.Scenarios
 
         public override void Run()
         {
-            ServiceBench b = new ServiceBench();
+            ServiceBench b = new ServiceBench(TcpEchoService.DefaultPort);
             TraceRecorder rec = new TraceRecorder(64);
             b.S.TracerB.Sink = rec;
             b.S.TracerB.Level = TraceLevel.States;
@@ -305,7 +305,7 @@ namespace NanoTcp.Scenarios
 
         public override void Run()
         {
-            ServiceBench b = new ServiceBench();
+            ServiceBench b = new ServiceBench(HttpStatusService.DefaultPort);
             TraceRecorder rec = new TraceRecorder(64);
             b.S.TracerB.Sink = rec;
             b.S.TracerB.Level = TraceLevel.States;
