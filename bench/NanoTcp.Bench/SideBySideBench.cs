@@ -172,6 +172,7 @@ public static class SideBySideBench
 
         private readonly Dictionary<string, double> _cleanDiscard = new();
 
+
         private void CleanRounds(Options o, StackProcess lwip, StackProcess nano, int window)
         {
             var m = new Dictionary<string, List<double>>();
@@ -237,6 +238,7 @@ public static class SideBySideBench
                 foreach (StackProcess s in window == 65535 ? new[] { lwip, nano } : new[] { nano })
                 {
                     var mibs = new List<double>();
+                    var lossRtts = new List<double>();
                     int stalled = 0;
                     long kernelRetrans = 0, dropTo = 0, dropFrom = 0, stackRetrans0 = s.Retransmitted(), nstat0 = KernelRetransSegs();
                     long passedTo = 0, passedFrom = 0;
@@ -247,6 +249,7 @@ public static class SideBySideBench
                         var (pt, dt, pf, df) = LossCounters();
                         SetLoss(s.Tap, 0);
                         mibs.Add(Num(d, "mib_per_s"));
+                        lossRtts.Add(Num(d, "rtt_us"));
                         if (Num(d, "stalled") > 0) stalled++;
                         kernelRetrans += (long)Num(d, "retrans");
                         dropTo += dt; dropFrom += df; passedTo += pt; passedFrom += pf;
@@ -274,6 +277,16 @@ public static class SideBySideBench
                     lines.Add($"  {s.Name,-8} {rings,-6} {perMille / 10.0,4:0}% {Triple(mibs, ""),24} {Median(mibs) / clean * 100,8:0}% "
                         + $"{$"{dropTo}/{passedTo + dropTo} {dropFrom}/{passedFrom + dropFrom}",22} {$"{kernelRetrans} ({nstat})",15} {stackRetrans,14}"
                         + (stalled > 0 ? $"  {stalled} of {o.LossRounds} stalled 30 s waiting for the stack's FIN" : ""));
+                    if (window == 65535 && s == nano)
+                    {
+                        // What the kernel's congestion control allows any receiver at this loss rate: a window
+                        // halved per loss event gives about MSS/RTT × 1.22/√p (Mathis et al., 1997), RTT
+                        // the kernel's smoothed one during these transfers.
+                        double p = perMille / 1000.0, rtt = Median(lossRtts) / 1e6;
+                        double mathis = Math.Min(clean, 1460 / rtt * 1.22 / Math.Sqrt(p) / 1048576);
+                        lines.Add($"  {"",-8} {"",-6} {"",5} the sender's congestion control allows about {mathis:0.0} MiB/s here (estimate) (1460 B / {rtt * 1e6:0} us x 1.22 / sqrt({p:0.00})): "
+                            + $"reached {Median(mibs) / mathis * 100:0}% of it");
+                    }
                     if (window == 2048)
                     {
                         // Two 1 KB segments in flight: without SACK a lost data segment or the ACK for it waits for the kernel's RTO (this estimate); SACK and the kernel's tail loss probe repair many losses sooner.

@@ -251,7 +251,7 @@ namespace NanoTcp.Scenarios
         public override void Run()
         {
             ServiceBench b = new ServiceBench(TcpEchoService.DefaultPort);
-            TraceRecorder rec = new TraceRecorder(64);
+            TraceRecorder rec = new TraceRecorder(16);
             b.S.TracerB.Sink = rec;
             b.S.TracerB.Level = TraceLevel.States;
             b.Echo.IdleTimeoutMs = 5000;
@@ -306,7 +306,7 @@ namespace NanoTcp.Scenarios
         public override void Run()
         {
             ServiceBench b = new ServiceBench(HttpStatusService.DefaultPort);
-            TraceRecorder rec = new TraceRecorder(64);
+            TraceRecorder rec = new TraceRecorder(16);
             b.S.TracerB.Sink = rec;
             b.S.TracerB.Level = TraceLevel.States;
             b.Http.RequestTimeoutMs = 3000;

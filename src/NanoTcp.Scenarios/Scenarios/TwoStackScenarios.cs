@@ -55,7 +55,7 @@ namespace NanoTcp.Scenarios
             // 1 ms on the wire, added where each frame is sent: the receiving side then needs no queue.
             s.FaultsA.TransmitDelayMs = 1;
             s.FaultsB.TransmitDelayMs = 1;
-            BulkTransfer t = new BulkTransfer(s, 1024);
+            BulkTransfer t = new BulkTransfer(s, 512);
             Check.True(t.Run(80, 65536, 3600000), "transfer: " + t.Error);
             Check.True(s.FaultsA.Dropped + s.FaultsB.Dropped > 0, "faults were injected: dropped " + (s.FaultsA.Dropped + s.FaultsB.Dropped).ToString()
                 + " passed " + (s.FaultsA.Passed + s.FaultsB.Passed).ToString() + " dup " + (s.FaultsA.Duplicated + s.FaultsB.Duplicated).ToString()

@@ -53,7 +53,7 @@ namespace NanoTcp.Device
         /// </summary>
         public int LabDelayFrames = 4;
 
-        /// <summary>Bytes of one HTTP status page.</summary>
+        /// <summary>Bytes of the HTTP status page: one page, which the service's connections take in turn.</summary>
         public int StatusPageBytes = 2048;
 
         /// <summary>

@@ -18,8 +18,13 @@ namespace NanoTcp.Services
         public const int DefaultPort = 80;
         private const int RequestDone = 4;
 
-        private readonly TextLine[] _pages;
-        private readonly int[] _sent;
+        // One page for all connections (its buffer is the service's biggest cost on the heap): the
+        // connection whose request is complete renders it and queues it; another waits (normally one
+        // turn: the send ring takes the page at once) until it is free again.
+        private readonly TextLine _page;
+        private int _pageOwner = -1;
+        private int _pageOwnerHandle = -1;
+        private int _sent;
         private readonly int[] _headerMatch;
         private readonly byte[] _request = new byte[256];
 
@@ -35,13 +40,8 @@ namespace NanoTcp.Services
         public HttpStatusService(TcpStack tcp, int port, int maxConnections, int pageCapacity) : base(tcp, port, maxConnections)
         {
             int n = maxConnections < 1 ? 1 : maxConnections;
-            _pages = new TextLine[n];
-            _sent = new int[n];
+            _page = new TextLine(pageCapacity);
             _headerMatch = new int[n];
-            for (int i = 0; i < n; i++)
-            {
-                _pages[i] = new TextLine(pageCapacity);
-            }
         }
 
         protected override int TimerDue(int slot, int handle, long nowMs, out long elapsedMs)
@@ -59,14 +59,22 @@ namespace NanoTcp.Services
 
         protected override void Opened(int slot, long nowMs)
         {
-            _pages[slot].Clear();
-            _sent[slot] = 0;
+            if (_pageOwner == slot)
+            {
+                _pageOwner = -1; // the connection that held the page in this slot is gone
+            }
             _headerMatch[slot] = 0;
+        }
+
+        /// <summary>True while another connection's page is still being queued.</summary>
+        private bool PageBusy(int slot)
+        {
+            return _pageOwner >= 0 && _pageOwner != slot && HandleAt(_pageOwner) == _pageOwnerHandle;
         }
 
         protected override bool Serve(int slot, int handle, long nowMs)
         {
-            TextLine page = _pages[slot];
+            TextLine page = _page;
             if (_headerMatch[slot] < RequestDone)
             {
                 // Read the request until the blank line that ends its header (CR LF CR LF).
@@ -92,8 +100,6 @@ namespace NanoTcp.Services
                     }
                     _headerMatch[slot] = m;
                 }
-                BuildPage(page, nowMs);
-                PagesServed++;
             }
             else
             {
@@ -102,17 +108,35 @@ namespace NanoTcp.Services
                 {
                 }
             }
-            int left = page.Length - _sent[slot];
+            if (_pageOwner != slot || HandleAt(slot) != _pageOwnerHandle)
+            {
+                if (PageBusy(slot))
+                {
+                    return false; // the page is another connection's until it is queued
+                }
+                _pageOwner = slot;
+                _pageOwnerHandle = handle;
+                _sent = 0;
+                BuildPage(page, nowMs);
+                PagesServed++;
+            }
+            int left = page.Length - _sent;
             if (left > 0)
             {
-                int n = Tcp.Send(handle, page.Buffer, _sent[slot], left);
+                int n = Tcp.Send(handle, page.Buffer, _sent, left);
                 if (n < 0)
                 {
+                    _pageOwner = -1;
                     return true;
                 }
-                _sent[slot] += n;
+                _sent += n;
             }
-            return _sent[slot] >= page.Length;
+            if (_sent >= page.Length)
+            {
+                _pageOwner = -1;
+                return true;
+            }
+            return false;
         }
 
         /// <summary>Writes the status response (header and body) into page.</summary>

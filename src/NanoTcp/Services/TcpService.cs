@@ -108,6 +108,12 @@ namespace NanoTcp.Services
             }
         }
 
+        /// <summary>The handle of the connection in slot, -1 when the slot is free.</summary>
+        protected int HandleAt(int slot)
+        {
+            return _handles[slot];
+        }
+
         /// <summary>When the connection in slot was accepted.</summary>
         protected long AcceptedAtMs(int slot)
         {

@@ -25,11 +25,12 @@ public class DeviceCompositionTests
         public readonly TcpStack PcTcp;
         public long Now;
 
-        public Rig(int rxFramesPerPoll = 8, bool pcNagle = true)
+        public Rig(int rxFramesPerPoll = 8, bool pcNagle = true, Action<DeviceConfig> configure = null)
         {
             var cfg = new DeviceConfig { Leds = LedLayout.FourLeds, TraceLevel = TraceLevel.States };
             cfg.Interface.Address = BoardIp;
             cfg.Interface.RxFramesPerPoll = rxFramesPerPoll;
+            configure?.Invoke(cfg);
             Board = new DeviceComposition(Cable.A, Serial, null, cfg);
             Pc = new NetInterface(Cable.B, new InterfaceConfig { Address = PcIp, MacAddress = new byte[] { 2, 0x50, 0x43, 0, 0, 1 } }, null);
             PcTcp = new TcpStack(new TcpConfig { ReceiveBufferSize = 8192, Nagle = pcNagle }, Pc, null);
@@ -69,6 +70,55 @@ public class DeviceCompositionTests
         Assert.StartsWith("HTTP/1.0 200 OK", text);
         Assert.Contains("ESTABLISHED", text);
         Assert.Contains("192.168.7.10", text);
+    }
+
+    /// <summary>
+    /// The service has one page buffer: two requests complete in the same turn, with a send ring smaller
+    /// than the page, so the second waits until the first page is queued; both get a whole page.
+    /// </summary>
+    [Fact]
+    public void TwoRequestsAtOnceShareThePageBufferInTurn()
+    {
+        var r = new Rig(configure: c => c.Tcp.SendBufferSize = 512);
+        int first = r.PcTcp.Connect(BoardIp, 80, 0);
+        r.Run(20); // ARP first
+        int[] h = { first, r.PcTcp.Connect(BoardIp, 80, 0) };
+        r.Run(20);
+        byte[] get = Encoding.ASCII.GetBytes("GET / HTTP/1.0\r\n\r\n");
+        foreach (int c in h)
+        {
+            Assert.Equal(TcpState.Established, r.PcTcp.GetState(c));
+            Assert.Equal(get.Length, r.PcTcp.Send(c, get, 0, get.Length));
+        }
+        var pages = new[] { new StringBuilder(), new StringBuilder() };
+        var done = new bool[2];
+        var buf = new byte[1024];
+        for (int i = 0; i < 3000 && !(done[0] && done[1]); i++)
+        {
+            r.Run(1);
+            for (int k = 0; k < 2; k++)
+            {
+                int n;
+                while ((n = r.PcTcp.Receive(h[k], buf, 0, buf.Length)) > 0) pages[k].Append(Encoding.ASCII.GetString(buf, 0, n));
+                if (n < 0) done[k] = true;
+            }
+        }
+        Assert.True(done[0] && done[1], "both pages end with the board's FIN");
+        for (int k = 0; k < 2; k++)
+        {
+            string text = pages[k].ToString();
+            Assert.StartsWith("HTTP/1.0 200 OK", text);
+            Assert.True(text.Length > 512, "the page is larger than the send ring: " + text.Length);
+            Assert.Contains("interface: rx", text); // the end of the page arrived
+            Assert.Equal(1, CountOf(text, "HTTP/1.0 200 OK"));
+        }
+    }
+
+    private static int CountOf(string text, string what)
+    {
+        int n = 0;
+        for (int at = text.IndexOf(what, StringComparison.Ordinal); at >= 0; at = text.IndexOf(what, at + 1, StringComparison.Ordinal)) n++;
+        return n;
     }
 
     [Fact]
