@@ -6,6 +6,7 @@ Runs inside the test's network namespace (ip netns exec NS python3 peer.py ...);
 Data the board generates or checks follows one pattern: byte i is i % 251.
 """
 import json
+import errno
 import os
 import select
 import socket
@@ -360,6 +361,9 @@ def cmd_idle(port, count, limit):
             err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
             if err == 0:
                 connected[i] = now
+            elif err == errno.ECONNRESET:
+                # Established and reset before this loop saw it writable (a refused SYN is ECONNREFUSED).
+                ended[i], how[i] = now, "reset"
             else:
                 ended[i], how[i] = now, os.strerror(err)
         for s in r:
