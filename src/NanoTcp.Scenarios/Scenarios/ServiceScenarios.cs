@@ -14,8 +14,9 @@ namespace NanoTcp.Scenarios
         public readonly TcpDiscardService Discard;
         public readonly TcpChargenService Chargen;
         public readonly HttpStatusService Http;
-        /// <summary>The client's read and write buffer: one window.</summary>
-        public readonly byte[] Buffer = new byte[1024];
+        /// <summary>The client's read and write buffer: one window (none for the status page, whose
+        /// scenarios read into a page-sized buffer of their own: the heap on the board is tight).</summary>
+        public readonly byte[] Buffer;
 
         /// <summary>The status page's buffer: the board's default (DeviceConfig.StatusPageBytes).</summary>
         public const int PageBytes = 2048;
@@ -33,6 +34,10 @@ namespace NanoTcp.Scenarios
             server.Backlog = 2;
             S = new TwoStacks(client, server, 5, false, TwoStacks.FramesInFlight(client, server, TwoStacks.SmallMtu), TwoStacks.SmallMtu);
             // Only the service under test: each one's buffers are heap the board's selftest needs.
+            if (port != HttpStatusService.DefaultPort)
+            {
+                Buffer = new byte[1024];
+            }
             TcpService service;
             if (port == TcpEchoService.DefaultPort) service = Echo = new TcpEchoService(S.B, port, 1);
             else if (port == TcpDiscardService.DefaultPort) service = Discard = new TcpDiscardService(S.B, port, 1);
