@@ -59,8 +59,18 @@ namespace NanoTcp.Tcp
             if (outOfOrder && c.AckNow && !_txBlocked)
             {
                 // One duplicate ACK per out-of-order segment, even when several arrive in one turn
-                // (RFC 5681 §4.2: the peer counts them for its fast retransmit), with SACK blocks when agreed.
-                SendAck(c, nowMs);
+                // (RFC 5681 §4.2: the peer counts them for its fast retransmit), with SACK blocks when
+                // agreed. Data waiting to go carries the acknowledgment instead (as it would have at
+                // the next Poll): a segment with data is no duplicate ACK, so a peer's own data flow
+                // does not turn every reordered segment into a fast retransmit.
+                if (HasSendableData(c))
+                {
+                    Output(c, nowMs);
+                }
+                else
+                {
+                    SendAck(c, nowMs);
+                }
             }
             return result;
         }
