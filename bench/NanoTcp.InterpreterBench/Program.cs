@@ -111,10 +111,7 @@ namespace NanoTcp.InterpreterBench
         /// <summary>Two stacks over a memory link: A sends 1460-byte segments to B, no work per byte on either side.</summary>
         private static void Segments()
         {
-            TcpConfig c = new TcpConfig();
-            c.Connections = 1;
-            c.Listeners = 1;
-            c.Backlog = 1;
+            TcpConfig c = TwoStacks.OneConnection();
             c.SendBufferSize = 8192;
             c.ReceiveBufferSize = 8192;
             TwoStacks s = new TwoStacks(c, c, 1, false);

@@ -53,6 +53,15 @@ namespace NanoTcp.Scenarios
 
         private readonly TcpService _service;
 
+        /// <summary>The server's state changes and timers from here on, the last 16 lines.</summary>
+        public TraceRecorder RecordServerStates()
+        {
+            TraceRecorder rec = new TraceRecorder(16);
+            S.TracerB.Sink = rec;
+            S.TracerB.Level = TraceLevel.States;
+            return rec;
+        }
+
         public void Step()
         {
             S.Poll();
@@ -256,9 +265,7 @@ namespace NanoTcp.Scenarios
         public override void Run()
         {
             ServiceBench b = new ServiceBench(TcpEchoService.DefaultPort);
-            TraceRecorder rec = new TraceRecorder(16);
-            b.S.TracerB.Sink = rec;
-            b.S.TracerB.Level = TraceLevel.States;
+            TraceRecorder rec = b.RecordServerStates();
             b.Echo.IdleTimeoutMs = 5000;
             int h = b.Open(TcpEchoService.DefaultPort);
             // Talking every 3 s for 15 s: never idle for 5 s. The last echo's arrival is when the
@@ -311,9 +318,7 @@ namespace NanoTcp.Scenarios
         public override void Run()
         {
             ServiceBench b = new ServiceBench(HttpStatusService.DefaultPort);
-            TraceRecorder rec = new TraceRecorder(16);
-            b.S.TracerB.Sink = rec;
-            b.S.TracerB.Level = TraceLevel.States;
+            TraceRecorder rec = b.RecordServerStates();
             b.Http.RequestTimeoutMs = 3000;
             int h = b.Open(HttpStatusService.DefaultPort);
             long openedAt = b.S.Now;

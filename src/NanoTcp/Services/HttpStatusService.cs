@@ -23,7 +23,6 @@ namespace NanoTcp.Services
         // turn: the send ring takes the page at once) until it is free again.
         private readonly TextLine _page;
         private int _pageOwner = -1;
-        private int _pageOwnerHandle = -1;
         private int _sent;
         private readonly int[] _headerMatch;
         private readonly byte[] _request = new byte[256];
@@ -59,17 +58,15 @@ namespace NanoTcp.Services
 
         protected override void Opened(int slot, long nowMs)
         {
-            if (_pageOwner == slot)
-            {
-                _pageOwner = -1; // the connection that held the page in this slot is gone
-            }
             _headerMatch[slot] = 0;
         }
 
-        /// <summary>True while another connection's page is still being queued.</summary>
-        private bool PageBusy(int slot)
+        protected override void Released(int slot)
         {
-            return _pageOwner >= 0 && _pageOwner != slot && HandleAt(_pageOwner) == _pageOwnerHandle;
+            if (_pageOwner == slot)
+            {
+                _pageOwner = -1;
+            }
         }
 
         protected override bool Serve(int slot, int handle, long nowMs)
@@ -108,14 +105,13 @@ namespace NanoTcp.Services
                 {
                 }
             }
-            if (_pageOwner != slot || HandleAt(slot) != _pageOwnerHandle)
+            if (_pageOwner != slot)
             {
-                if (PageBusy(slot))
+                if (_pageOwner >= 0)
                 {
                     return false; // the page is another connection's until it is queued
                 }
                 _pageOwner = slot;
-                _pageOwnerHandle = handle;
                 _sent = 0;
                 BuildPage(page, nowMs);
                 PagesServed++;
@@ -126,17 +122,11 @@ namespace NanoTcp.Services
                 int n = Tcp.Send(handle, page.Buffer, _sent, left);
                 if (n < 0)
                 {
-                    _pageOwner = -1;
                     return true;
                 }
                 _sent += n;
             }
-            if (_sent >= page.Length)
-            {
-                _pageOwner = -1;
-                return true;
-            }
-            return false;
+            return _sent >= page.Length; // done: the slot's release frees the page
         }
 
         /// <summary>Writes the status response (header and body) into page.</summary>

@@ -81,13 +81,13 @@ namespace NanoTcp.Services
                 if ((Tcp.GetEvents(h) & TcpEvents.Closed) != 0)
                 {
                     Tcp.Close(h); // releases the handle; the reason was traced by the stack
-                    _handles[i] = -1;
+                    Release(i);
                     continue;
                 }
                 if (Serve(i, h, nowMs))
                 {
                     Tcp.Close(h); // FIN after whatever is queued; the stack finishes the close
-                    _handles[i] = -1;
+                    Release(i);
                     continue;
                 }
                 long elapsed;
@@ -103,15 +103,15 @@ namespace NanoTcp.Services
                         IdleTimeouts++;
                     }
                     Tcp.AbortAfterTimer(h, timer, elapsed, TcpCloseReason.IdleTimeout);
-                    _handles[i] = -1;
+                    Release(i);
                 }
             }
         }
 
-        /// <summary>The handle of the connection in slot, -1 when the slot is free.</summary>
-        protected int HandleAt(int slot)
+        private void Release(int slot)
         {
-            return _handles[slot];
+            _handles[slot] = -1;
+            Released(slot);
         }
 
         /// <summary>When the connection in slot was accepted.</summary>
@@ -144,6 +144,11 @@ namespace NanoTcp.Services
 
         /// <summary>A connection was accepted into slot.</summary>
         protected virtual void Opened(int slot, long nowMs)
+        {
+        }
+
+        /// <summary>The connection in slot is gone (served, closed by the peer, or timed out).</summary>
+        protected virtual void Released(int slot)
         {
         }
 

@@ -15,21 +15,15 @@ public sealed class RealPeerFactAttribute : FactAttribute
 
     public RealPeerFactAttribute([CallerFilePath] string file = "", [CallerMemberName] string test = "")
     {
-        _name = $"NanoTcp.RealPeers.{Path.GetFileNameWithoutExtension(file)}.{test}";
-        SkipUnless("");
+        _name = RealPeerSkip.Name(file, test);
+        (Skip, DisplayName) = RealPeerSkip.For(_name, "");
     }
 
     /// <summary>Host programs this case runs besides the ones every case runs, separated by spaces ("nmap ping").</summary>
     public string Needs
     {
         get => "";
-        set => SkipUnless(value);
-    }
-
-    private void SkipUnless(string needs)
-    {
-        Skip = RealPeerRig.SkipReason ?? HostTools.Missing(HostTools.Always + " " + needs);
-        DisplayName = Skip == null ? null : $"{_name} (skipped: {Skip})";
+        set => (Skip, DisplayName) = RealPeerSkip.For(_name, value);
     }
 }
 
@@ -40,21 +34,27 @@ public sealed class RealPeerTheoryAttribute : TheoryAttribute
 
     public RealPeerTheoryAttribute([CallerFilePath] string file = "", [CallerMemberName] string test = "")
     {
-        _name = $"NanoTcp.RealPeers.{Path.GetFileNameWithoutExtension(file)}.{test}";
-        SkipUnless("");
+        _name = RealPeerSkip.Name(file, test);
+        (Skip, DisplayName) = RealPeerSkip.For(_name, "");
     }
 
     /// <summary>Host programs this case runs besides the ones every case runs, separated by spaces.</summary>
     public string Needs
     {
         get => "";
-        set => SkipUnless(value);
+        set => (Skip, DisplayName) = RealPeerSkip.For(_name, value);
     }
+}
 
-    private void SkipUnless(string needs)
+/// <summary>Why a real-peer case cannot run here (null: it can), and the name it is then reported under.</summary>
+internal static class RealPeerSkip
+{
+    public static string Name(string file, string test) => $"NanoTcp.RealPeers.{Path.GetFileNameWithoutExtension(file)}.{test}";
+
+    public static (string Skip, string DisplayName) For(string name, string needs)
     {
-        Skip = RealPeerRig.SkipReason ?? HostTools.Missing(HostTools.Always + " " + needs);
-        DisplayName = Skip == null ? null : $"{_name} (skipped: {Skip})";
+        string skip = RealPeerRig.SkipReason ?? HostTools.Missing(HostTools.Always + " " + needs);
+        return (skip, skip == null ? null : $"{name} (skipped: {skip})");
     }
 }
 
