@@ -140,7 +140,9 @@ public static class SideBySideBench
             Console.WriteLine($"  lwIP: {lwipBanner}");
             Console.WriteLine($"  NanoTcp: nanotcp tap --trace off (emulated ENC28J60, host-speed cable), {o.Rounds} interleaved rounds, load average {LoadAverage()}");
             Console.WriteLine($"  transfers {o.Seconds:0.#} s each (discard: until the stack's FIN after the client's; echo: every byte back)");
-            Console.WriteLine($"  Linux: the kernel's own TCP as receiver ({KernelIp}, its own namespace, same bridge), window clamped to NanoTcp's (TCP_WINDOW_CLAMP)");
+            Console.WriteLine($"  Linux: the kernel's own TCP as receiver ({KernelIp}, its own namespace, same bridge), window sized to NanoTcp's (SO_RCVBUF, TCP_WINDOW_CLAMP)");
+            string cc = Sh.Run("ip", "netns", "exec", ClientNs, "sysctl", "-n", "net.ipv4.tcp_congestion_control").Output.Trim();
+            Console.WriteLine($"  the sender's congestion control: {cc} (net.ipv4.tcp_congestion_control in the client's namespace)");
 
             var configs = new (string Title, string[] Args, int Window)[]
             {

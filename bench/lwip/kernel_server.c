@@ -34,8 +34,9 @@ static int listen_on(const char *ip, int port, int window)
     setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     /* The receive buffer sized so that the SYN-ACK already offers the window, so that the sender
        bounds its segments to it as it does for the stacks (the kernel doubles the value and offers
-       about half of it); accepted connections inherit it. The kernel's SYN-ACK offers whole
-       segments: for a window under two segments it offers two (2 KB asked: 2896 B offered). */
+       about half of it); accepted connections inherit it. The kernel offers its window in whole
+       segments (receiver SWS avoidance): asked for 2 KB, it offers 1448 or 2896 B, which the
+       client reports (snd_wnd). */
     int rcvbuf = window < 8192 ? 2 * window : window;
     setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     struct sockaddr_in a;
