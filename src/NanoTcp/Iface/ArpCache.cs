@@ -51,6 +51,12 @@ namespace NanoTcp.Iface
         private readonly int _pendingQuota;
         private readonly int _inUseMs;
 
+        // NextDue's verdict "nothing is due before _quietUntil", valid until an entry changes (every
+        // change below resets it) for the same timings (the interface passes its configuration's at
+        // every Poll): an idle Poll then skips the scan of the table, which costs the interpreter more
+        // than the rest of the idle Poll. One field: the board's heap has little room to spare.
+        private long _quietUntil = long.MinValue;
+
         /// <param name="entries">table size</param>
         /// <param name="pendingEntries">at most this many entries wait for a reply at once</param>
         /// <param name="pendingFrames">frame slots for the first packet to an unresolved address</param>
@@ -139,6 +145,10 @@ namespace NanoTcp.Iface
         /// <summary>A packet was sent through the entry: it is in use.</summary>
         public void Touch(int entry, long nowMs)
         {
+            if (_lastUsed[entry] <= _stamp[entry])
+            {
+                _quietUntil = long.MinValue; // the entry becomes one to refresh: NextDue looks again
+            }
             _lastUsed[entry] = nowMs;
         }
 
@@ -194,6 +204,7 @@ namespace NanoTcp.Iface
         /// </summary>
         public int Heard(uint ip, byte[] mac, int macOffset, long nowMs, bool create, out int entry)
         {
+            _quietUntil = long.MinValue;
             int e = Find(ip);
             entry = e;
             if (e < 0)
@@ -263,6 +274,7 @@ namespace NanoTcp.Iface
             {
                 return -1;
             }
+            _quietUntil = long.MinValue;
             _ip[e] = ip;
             _state[e] = StatePending;
             _stamp[e] = nowMs;
@@ -346,6 +358,14 @@ namespace NanoTcp.Iface
         /// </summary>
         public int NextDue(long nowMs, int retryMs, int retries, int refreshMs, int expireMs, out int entry, out uint ip)
         {
+            if (nowMs < _quietUntil)
+            {
+                entry = -1;
+                ip = 0;
+                return DueNone;
+            }
+            // The earliest time any condition below can hold, for the entries as they are.
+            long quiet = long.MaxValue;
             for (int i = 0; i < _ip.Length; i++)
             {
                 entry = i;
@@ -362,6 +382,11 @@ namespace NanoTcp.Iface
                     _stamp[i] = nowMs;
                     _lastRequest[i] = nowMs;
                     return DueRetry;
+                }
+                if (_state[i] == StatePending)
+                {
+                    quiet = Earlier(quiet, _stamp[i] + retryMs);
+                    continue;
                 }
                 if (_state[i] != StateResolved)
                 {
@@ -387,11 +412,13 @@ namespace NanoTcp.Iface
                         _tries[i] = 0;
                         return DueClaimAdopted;
                     }
+                    quiet = Earlier(quiet, (_claimCheckedAt[i] == Never ? _lastRequest[i] : _claimCheckedAt[i]) + retryMs);
                 }
                 long age = nowMs - _stamp[i];
                 if (age >= expireMs)
                 {
                     Free(i);
+                    continue;
                 }
                 else if (age >= refreshMs && _lastUsed[i] > _stamp[i] && _tries[i] < retries && nowMs - _lastRequest[i] >= retryMs)
                 {
@@ -400,14 +427,28 @@ namespace NanoTcp.Iface
                     _lastRequest[i] = nowMs;
                     return DueRefresh;
                 }
+                quiet = Earlier(quiet, _stamp[i] + expireMs);
+                if (_tries[i] < retries && _lastUsed[i] > _stamp[i])
+                {
+                    long refresh = _stamp[i] + refreshMs;
+                    long nextRequest = _lastRequest[i] + retryMs;
+                    quiet = Earlier(quiet, refresh > nextRequest ? refresh : nextRequest);
+                }
             }
+            _quietUntil = quiet;
             entry = -1;
             ip = 0;
             return DueNone;
         }
 
+        private static long Earlier(long a, long b)
+        {
+            return b < a ? b : a;
+        }
+
         private void Resolve(int e, byte[] mac, int macOffset, long nowMs)
         {
+            _quietUntil = long.MinValue;
             Array.Copy(mac, macOffset, _mac, e * 6, 6);
             _state[e] = StateResolved;
             _stamp[e] = nowMs;
@@ -469,6 +510,7 @@ namespace NanoTcp.Iface
 
         private void Free(int entry)
         {
+            _quietUntil = long.MinValue;
             ReleaseSlot(entry);
             _state[entry] = StateFree;
             _ip[entry] = 0;

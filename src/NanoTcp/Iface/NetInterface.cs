@@ -284,7 +284,10 @@ namespace NanoTcp.Iface
         {
             _counters.RxFrames++;
             _counters.RxBytes += length;
-            TraceFrame(false, _rx, 0, length, nowMs);
+            if (_tracer.Active >= TraceLevel.Frames)
+            {
+                TraceFrame(false, _rx, 0, length, nowMs);
+            }
             DropReason reason = DispatchFrame(length, nowMs);
             if (reason == DropReason.None)
             {
@@ -305,13 +308,17 @@ namespace NanoTcp.Iface
             {
                 return r;
             }
-            bool broadcast = Wire.MacAddress.IsBroadcast(_rx, 0);
-            if (!broadcast && !Wire.MacAddress.Equal(_rx, 0, _mac, 0))
+            // The Ethernet header is read in place, not through MacAddress/EthernetFrame accessors: once
+            // per frame, where each call costs the interpreter as much as a dozen instructions.
+            byte[] rx = _rx;
+            byte[] mac = _mac;
+            bool broadcast = (rx[0] & rx[1] & rx[2] & rx[3] & rx[4] & rx[5]) == 0xFF;
+            if (!broadcast && !(rx[0] == mac[0] && rx[1] == mac[1] && rx[2] == mac[2] && rx[3] == mac[3] && rx[4] == mac[4] && rx[5] == mac[5]))
             {
                 // Multicast and other hosts' unicast (promiscuous devices, leaky filters).
                 return DropReason.FrameNotForUs;
             }
-            int type = EthernetFrame.Type(_rx, 0);
+            int type = (rx[EthernetFrame.TypeAt] << 8) | rx[EthernetFrame.TypeAt + 1];
             int payload = length - EthernetFrame.HeaderLength;
             if (type == EtherType.Arp)
             {
@@ -395,25 +402,30 @@ namespace NanoTcp.Iface
                 return r;
             }
             _counters.Ipv4In++;
-            uint src = Ipv4Packet.Source(_rx, EthIpOffset);
-            uint dst = Ipv4Packet.Destination(_rx, EthIpOffset);
-            if (!Ipv4Address.IsValidSource(src) || (_address != 0 && src == _address)
-                || (_address != 0 && Ipv4Address.IsBroadcast(src, _netmask) && (src & _netmask) == (_address & _netmask)))
+            // Addresses and the fragment test read in place (Ipv4Packet.Source, Destination, IsFragment):
+            // once per frame, the interpreter's call cost.
+            byte[] rx = _rx;
+            uint src = ((uint)rx[EthIpOffset + 12] << 24) | ((uint)rx[EthIpOffset + 13] << 16) | ((uint)rx[EthIpOffset + 14] << 8) | rx[EthIpOffset + 15];
+            uint dst = ((uint)rx[EthIpOffset + 16] << 24) | ((uint)rx[EthIpOffset + 17] << 16) | ((uint)rx[EthIpOffset + 18] << 8) | rx[EthIpOffset + 19];
+            uint address = _address;
+            if (!Ipv4Address.IsValidSource(src) || (address != 0 && src == address)
+                || (address != 0 && Ipv4Address.IsBroadcast(src, _netmask) && (src & _netmask) == (address & _netmask)))
             {
                 // 0/8, loopback, multicast, broadcast (RFC 1122 3.2.1.3) or our own address (the "land"
                 // attack): never a legitimate source.
                 return DropReason.Ipv4BadSource;
             }
-            bool unicast = _address != 0 && dst == _address;
-            bool broadcast = dst == Ipv4Address.Broadcast
-                || (_address != 0 && Ipv4Address.IsBroadcast(dst, _netmask) && (dst & _netmask) == (_address & _netmask));
+            bool unicast = address != 0 && dst == address;
+            // Whether dst is a broadcast matters only for a datagram not to our address or a link broadcast.
+            bool broadcast = (!unicast || linkBroadcast) && (dst == Ipv4Address.Broadcast
+                || (address != 0 && Ipv4Address.IsBroadcast(dst, _netmask) && (dst & _netmask) == (address & _netmask)));
             // RFC 1122 §3.3.6: a link-layer broadcast must carry an IP broadcast; one that names our
             // address was not sent to us alone, and no protocol answers it (a SYN would open a connection).
             if ((!unicast && !broadcast) || (linkBroadcast && !broadcast))
             {
                 return DropReason.Ipv4NotForUs;
             }
-            if (Ipv4Packet.IsFragment(_rx, EthIpOffset))
+            if (((rx[EthIpOffset + 6] & 0x3F) | rx[EthIpOffset + 7]) != 0) // MF or a fragment offset
             {
                 if (_reassembly == null)
                 {
@@ -435,9 +447,11 @@ namespace NanoTcp.Iface
         /// <summary>A complete datagram at b[ip] (one frame, or rebuilt from fragments) to its protocol.</summary>
         private DropReason ProcessDatagram(byte[] b, int ip, uint src, uint dst, bool unicast, long nowMs)
         {
-            int offset = Ipv4Packet.PayloadOffset(b, ip);
-            int length = Ipv4Packet.PayloadLength(b, ip);
-            switch (Ipv4Packet.Protocol(b, ip))
+            // Header length, total length and protocol read in place (Ipv4Packet accessors): once per datagram.
+            int headerBytes = (b[ip] & 0x0F) * 4;
+            int offset = ip + headerBytes;
+            int length = ((b[ip + 2] << 8) | b[ip + 3]) - headerBytes;
+            switch (b[ip + 9])
             {
                 case IpProtocol.Icmp:
                     return ProcessIcmp(b, src, unicast, offset, length, nowMs);
@@ -619,7 +633,7 @@ namespace NanoTcp.Iface
 
         public DropReason SendIpv4(uint destination, int protocol, int transportLength, long nowMs)
         {
-            if (transportLength > MaxTransportLength)
+            if (transportLength > _config.Mtu - Ipv4Packet.HeaderLength) // MaxTransportLength, read in place: once per packet
             {
                 return CountTxDrop(DropReason.TxTooLong, destination, nowMs);
             }
@@ -735,7 +749,10 @@ namespace NanoTcp.Iface
                 Array.Clear(frame, offset + length, EthernetFrame.MinLength - length);
                 length = EthernetFrame.MinLength;
             }
-            TraceFrame(true, frame, offset, length, nowMs);
+            if (_tracer.Active >= TraceLevel.Frames)
+            {
+                TraceFrame(true, frame, offset, length, nowMs);
+            }
             if (!_device.Transmit(frame, offset, length, nowMs))
             {
                 return CountTxDrop(DropReason.TxDeviceRefused, destination, nowMs);
@@ -890,18 +907,16 @@ namespace NanoTcp.Iface
             }
         }
 
+        /// <summary>A whole frame at the Frames level; once per frame each way, so callers test the level in place.</summary>
         private void TraceFrame(bool outbound, byte[] frame, int offset, int length, long nowMs)
         {
-            if (_tracer.Wants(TraceLevel.Frames))
-            {
-                TraceEvent e = _tracer.Begin(outbound ? TraceKind.FrameOut : TraceKind.FrameIn, nowMs);
-                e.Outbound = outbound;
-                e.Data = frame;
-                e.DataOffset = offset;
-                e.DataLength = length;
-                e.Length = length;
-                _tracer.Emit();
-            }
+            TraceEvent e = _tracer.Begin(outbound ? TraceKind.FrameOut : TraceKind.FrameIn, nowMs);
+            e.Outbound = outbound;
+            e.Data = frame;
+            e.DataOffset = offset;
+            e.DataLength = length;
+            e.Length = length;
+            _tracer.Emit();
         }
 
         private void TraceArp(int code, uint sender, uint target, long nowMs)

@@ -64,7 +64,10 @@ namespace NanoTcp.Tcp
                 }
                 return DropReason.TcpPortClosed;
             }
-            TraceSegmentIn(c.Index, s, nowMs);
+            if (_tracer.Active >= TraceLevel.Segments)
+            {
+                TraceSegmentIn(c.Index, s, nowMs); // tested in place: once per segment (the interpreter's call cost)
+            }
             c.SegmentsInCount++;
             // What this segment calls for (an ACK, data the window now allows) goes out at the next Poll,
             // which the owner runs after its applications in the same turn: an ACK then carries the
@@ -251,9 +254,12 @@ namespace NanoTcp.Tcp
             {
                 RestartKeepalive(c, nowMs);
             }
+            // The flags as trimmed, tested in place below rather than through TcpSegment's properties
+            // (once per segment: the interpreter's call cost).
+            int flags = s.Flags;
 
             // second: RST (RFC 5961 §3.2: only exactly RCV.NXT resets; in-window otherwise → challenge ACK)
-            if (s.Rst)
+            if ((flags & TcpFlags.Rst) != 0)
             {
                 if (c.State == TcpState.TimeWait)
                 {
@@ -271,7 +277,7 @@ namespace NanoTcp.Tcp
 
             // (third, security/precedence: not used)
             // fourth: SYN in a synchronized state (RFC 5961 §4: challenge ACK, whatever its sequence number)
-            if (s.Syn)
+            if ((flags & TcpFlags.Syn) != 0)
             {
                 if (c.State == TcpState.SynReceived && c.Listener >= 0)
                 {
@@ -283,7 +289,7 @@ namespace NanoTcp.Tcp
             }
 
             // fifth: ACK
-            if (!s.HasAck)
+            if ((flags & TcpFlags.Ack) == 0)
             {
                 return DropReason.TcpNoAck;
             }

@@ -110,13 +110,18 @@ namespace NanoTcp.Tcp
             bool sent = false;
             for (int guard = 0; guard < 64; guard++)
             {
-                int unsent = Unsent(c);
+                // Unsent and UsableWindow written out: this loop runs at every Poll of every connection,
+                // and each call costs the interpreter as much as a dozen instructions.
+                int unsent = (int)(c.TxStartSeq + (uint)c.Tx.Count - c.SndNxt);
+                if (unsent < 0) unsent = 0;
                 bool finToSend = c.FinQueued && !c.FinSent;
                 if (unsent == 0 && !finToSend)
                 {
                     break;
                 }
-                int usable = UsableWindow(c);
+                int cwnd = c.Cc.Window;
+                int usable = (c.SndWnd < cwnd ? c.SndWnd : cwnd) - (int)(c.SndNxt - c.SndUna);
+                if (usable < 0) usable = 0;
                 int len = unsent < c.SndMss ? unsent : c.SndMss;
                 if (len > usable) len = usable;
                 // The FIN takes a sequence number: it must fit in the window too (as in Linux).
@@ -140,7 +145,7 @@ namespace NanoTcp.Tcp
                 int flags = TcpFlags.Ack;
                 if (fin) flags |= TcpFlags.Fin;
                 if (len > 0 && len == unsent) flags |= TcpFlags.Psh;
-                if (!SendSegment(c, flags, c.SndNxt, SeqNumber.Diff(c.SndNxt, c.TxStartSeq), len, nowMs))
+                if (!SendSegment(c, flags, c.SndNxt, (int)(c.SndNxt - c.TxStartSeq), len, nowMs))
                 {
                     break; // the device is full: try again next Poll
                 }
@@ -152,11 +157,11 @@ namespace NanoTcp.Tcp
                 }
                 c.SndNxt += (uint)len + (fin ? 1u : 0u);
                 c.Rtt.Start(c.SndNxt, nowMs);
-                if (!c.Rtx.Running)
+                if (!c.Rtx.Armed)
                 {
                     c.Rtx.Start(nowMs, c.Rtt.RtoMs); // RFC 6298 5.1
                 }
-                if (c.Persist.Running || c.ProbesSent > 0)
+                if (c.Persist.Armed || c.ProbesSent > 0)
                 {
                     EndPersist(c);
                 }
@@ -295,7 +300,7 @@ namespace NanoTcp.Tcp
             }
             int segmentLength = headerLength + length;
             TcpPacket.WriteChecksum(b, o, segmentLength, c.LocalIp, c.RemoteIp);
-            if (_tracer.Wants(TraceLevel.Segments))
+            if (_tracer.Active >= TraceLevel.Segments)
             {
                 TraceSegmentOut(c.Index, c.LocalIp, c.RemoteIp, b, o, segmentLength, syn ? _ourMss : 0, nowMs);
             }

@@ -14,7 +14,7 @@ namespace NanoTcp.Tcp
         /// <summary>After output: start the persist timer when data waits behind a window that gives no room.</summary>
         private void ArmPersist(TcpConnection c, long nowMs)
         {
-            if (c.Persist.Running || c.Rtx.Running || c.GoBack || c.SndUna != c.SndNxt)
+            if (c.Persist.Armed || c.Rtx.Armed || c.GoBack || c.SndUna != c.SndNxt) // fields, not properties: every Poll
             {
                 return;
             }

@@ -29,7 +29,9 @@ namespace NanoTcp.Tcp
             int rcvWnd = ReceiveWindowNow(c);
             uint seq = s.Seq;
             uint rcvNxt = c.RcvNxt;
-            int segLen = s.SequenceLength;
+            int flags = s.Flags;
+            // SEG.LEN (TcpSegment.SequenceLength) in place: once per segment, the interpreter's call cost.
+            int segLen = s.PayloadLength + ((flags & TcpFlags.Syn) != 0 ? 1 : 0) + ((flags & TcpFlags.Fin) != 0 ? 1 : 0);
             bool acceptable;
             if (segLen == 0)
             {
@@ -61,7 +63,7 @@ namespace NanoTcp.Tcp
                 }
                 return false;
             }
-            if (s.Rst)
+            if ((flags & TcpFlags.Rst) != 0)
             {
                 return true;
             }

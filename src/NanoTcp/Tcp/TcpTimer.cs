@@ -7,37 +7,38 @@ namespace NanoTcp.Tcp
     /// </summary>
     public sealed class TcpTimer
     {
-        private bool _running;
-        private long _deadline;
+        // Internal fields: the stack tests them in place every Poll (the interpreter's call cost).
+        internal bool Armed;
+        internal long At;
 
-        public bool Running { get { return _running; } }
+        public bool Running { get { return Armed; } }
         /// <summary>When it fires; meaningless while not running.</summary>
-        public long Deadline { get { return _deadline; } }
+        public long Deadline { get { return At; } }
 
         internal void Start(long nowMs, long durationMs)
         {
-            _running = true;
-            _deadline = nowMs + durationMs;
+            Armed = true;
+            At = nowMs + durationMs;
         }
 
         internal void Stop()
         {
-            _running = false;
+            Armed = false;
         }
 
         internal bool Due(long nowMs)
         {
-            return _running && nowMs >= _deadline;
+            return Armed && nowMs >= At;
         }
 
         /// <summary>The earlier of <paramref name="earliest"/> (-1 = none) and this deadline.</summary>
         internal long Earliest(long earliest)
         {
-            if (!_running)
+            if (!Armed)
             {
                 return earliest;
             }
-            return earliest < 0 || _deadline < earliest ? _deadline : earliest;
+            return earliest < 0 || At < earliest ? At : earliest;
         }
     }
 }

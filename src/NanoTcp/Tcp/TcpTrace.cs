@@ -57,8 +57,9 @@ namespace NanoTcp.Tcp
 
         private void TraceTimer(TcpConnection c, int code, long value, long nowMs)
         {
-            TraceLevel level = code == TcpTimerCode.RttSample || code == TcpTimerCode.DelayedAck ? TraceLevel.Segments : TraceLevel.States;
-            if (!_tracer.Wants(level))
+            TraceLevel active = _tracer.Active;
+            if (active == TraceLevel.Off
+                || (active < TraceLevel.Segments && (code == TcpTimerCode.RttSample || code == TcpTimerCode.DelayedAck)))
             {
                 return;
             }

@@ -9,7 +9,10 @@ namespace NanoTcp.Trace
     {
         private readonly TraceEvent _event = new TraceEvent();
         private ITraceSink _sink;
-        private TraceLevel _level;
+        /// <summary>The level (<see cref="Level"/>) as a field, so the hot paths test it in place
+        /// (<c>Active &gt;= level</c>) instead of calling <see cref="Wants"/> (the interpreter's call cost).
+        /// Without a sink such a test may pass: the event is then built and dropped by Emit.</summary>
+        internal TraceLevel Active;
 
         public Tracer()
         {
@@ -18,13 +21,13 @@ namespace NanoTcp.Trace
         public Tracer(ITraceSink sink, TraceLevel level)
         {
             _sink = sink;
-            _level = level;
+            Active = level;
         }
 
         public TraceLevel Level
         {
-            get { return _level; }
-            set { _level = value; }
+            get { return Active; }
+            set { Active = value; }
         }
 
         public ITraceSink Sink
@@ -35,7 +38,7 @@ namespace NanoTcp.Trace
 
         public bool Wants(TraceLevel level)
         {
-            return _sink != null && level != TraceLevel.Off && _level >= level;
+            return _sink != null && level != TraceLevel.Off && Active >= level;
         }
 
         public TraceEvent Begin(TraceKind kind, long nowMs)

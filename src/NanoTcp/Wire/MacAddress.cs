@@ -27,16 +27,11 @@ namespace NanoTcp.Wire
             return (b[offset] | b[offset + 1] | b[offset + 2] | b[offset + 3] | b[offset + 4] | b[offset + 5]) == 0;
         }
 
+        /// <summary>Written out, not looped: every received frame's destination is compared (the interpreter's cost per loop step).</summary>
         public static bool Equal(byte[] a, int aOffset, byte[] b, int bOffset)
         {
-            for (int i = 0; i < 6; i++)
-            {
-                if (a[aOffset + i] != b[bOffset + i])
-                {
-                    return false;
-                }
-            }
-            return true;
+            return a[aOffset] == b[bOffset] && a[aOffset + 1] == b[bOffset + 1] && a[aOffset + 2] == b[bOffset + 2]
+                && a[aOffset + 3] == b[bOffset + 3] && a[aOffset + 4] == b[bOffset + 4] && a[aOffset + 5] == b[bOffset + 5];
         }
 
         /// <summary>"02:00:00:00:00:01" (allocates: console and trace use only).</summary>
