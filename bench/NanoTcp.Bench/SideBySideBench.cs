@@ -13,10 +13,14 @@ namespace NanoTcp.Bench;
 ///
 /// Layout (namespaces of its own, deleted at the end; no traffic leaves them):
 /// <code>
-///   client namespace             stack namespace
+///   client namespace             stack namespace                                      receiver namespace
 ///   kernel_client, ping          bridge br0 --+-- TAP -- nanotcp tap     192.168.77.2
 ///   192.168.77.1 veth ------------- veth    +-- TAP -- lwip_tap_server 192.168.77.3
+///                                           +-- veth ------------------------------- veth 192.168.77.4 kernel_server
 /// </code>
+/// The third receiver is the Linux kernel's own TCP (bench/lwip/kernel_server.c), its window clamped
+/// to NanoTcp's: what the same sender reaches at that window and loss rate with a receiver that
+/// answers from the kernel's softirq, the reference the stacks' figures are read against.
 /// Loss is injected in the bridge (nftables, bridge family, forward hook) the same way for both
 /// stacks and in both directions: the kernel has really sent what is dropped there, so its TCP
 /// retransmits (a drop at the TAP's egress hook is reported back to the sending socket and is not
@@ -27,6 +31,7 @@ public static class SideBySideBench
     private const string ClientIp = "192.168.77.1";
     private const string NanoIp = "192.168.77.2";
     private const string LwipIp = "192.168.77.3";
+    private const string KernelIp = "192.168.77.4";
 
     private sealed class Options
     {
@@ -104,6 +109,10 @@ public static class SideBySideBench
         private string VethStack => "nbvs" + _id;
         private string NanoTap => "nbn" + _id;
         private string LwipTap => "nbl" + _id;
+        private string KernelNs => "nbk" + _id;
+        private string VethKernel => "nbvk" + _id;      // in the receiver namespace
+        private string VethKernelPort => "nbvj" + _id;  // its bridge port in the stack namespace
+        private string _kernelServer = "";
         private readonly string _work = Path.Combine(Path.GetTempPath(), "nanotcp-lwip-bench-" + Environment.ProcessId);
         private readonly List<StackProcess> _stacks = new();
         private bool _namespaces;
@@ -117,6 +126,8 @@ public static class SideBySideBench
             string lwipFlags = Sh.Check("pkg-config", "--cflags", "--libs", "lwip").Trim();
             Sh.Check("sh", "-c", $"cc -O2 -Wall -o {server} {_root}/bench/lwip/lwip_tap_server.c {lwipFlags} -lpthread");
             Sh.Check("cc", "-O2", "-Wall", "-o", client, $"{_root}/bench/lwip/kernel_client.c");
+            _kernelServer = Path.Combine(_work, "kernel_server");
+            Sh.Check("cc", "-O2", "-Wall", "-o", _kernelServer, $"{_root}/bench/lwip/kernel_server.c");
             Sh.Check("dotnet", "build", "-c", "Release", "-v", "q", "-nologo", Path.Combine(_root, "src/NanoTcp.Cli"));
             string cli = Path.Combine(_root, "src/NanoTcp.Cli/bin/Release/net10.0/NanoTcp.Cli.dll");
             Client = client;
@@ -129,6 +140,9 @@ public static class SideBySideBench
             Console.WriteLine($"  lwIP: {lwipBanner}");
             Console.WriteLine($"  NanoTcp: nanotcp tap --trace off (emulated ENC28J60, host-speed cable), {o.Rounds} interleaved rounds, load average {LoadAverage()}");
             Console.WriteLine($"  transfers {o.Seconds:0.#} s each (discard: until the stack's FIN after the client's; echo: every byte back)");
+            Console.WriteLine($"  Linux: the kernel's own TCP as receiver ({KernelIp}, its own namespace, same bridge), window sized to NanoTcp's (SO_RCVBUF, TCP_WINDOW_CLAMP)");
+            string cc = Sh.Run("ip", "netns", "exec", ClientNs, "sysctl", "-n", "net.ipv4.tcp_congestion_control").Output.Trim();
+            Console.WriteLine($"  the sender's congestion control: {cc} (net.ipv4.tcp_congestion_control in the client's namespace)");
 
             var configs = new (string Title, string[] Args, int Window)[]
             {
@@ -142,17 +156,22 @@ public static class SideBySideBench
                 args.AddRange(extra);
                 var nano = Start("NanoTcp", NanoIp, NanoTap, "dotnet", args.ToArray());
                 nano.WaitFor(l => l.StartsWith("NanoTcp virtual board on TAP", StringComparison.Ordinal), 60);
+                var linux = StartKernelReceiver(window);
                 Console.WriteLine();
                 Console.WriteLine(title);
-                CleanRounds(o, lwip, nano, window);
-                loss.AddRange(LossRounds(o, lwip, nano, window));
-                nano.Stop();
-                _stacks.Remove(nano);
+                CleanRounds(o, lwip, nano, linux, window);
+                loss.AddRange(LossRounds(o, lwip, nano, linux, window));
+                foreach (StackProcess p in new[] { nano, linux })
+                {
+                    p.Stop();
+                    _stacks.Remove(p);
+                }
             }
             Console.WriteLine();
             Console.WriteLine("Goodput under loss (discard; nftables drops in the bridge, both directions, the same for both stacks)");
             Console.WriteLine("  dropped: packets dropped/seen in the bridge towards and from the stack; kernel retrans: TCP_INFO total_retrans");
             Console.WriteLine("  as `ss -tin` shows it, summed over the runs (nstat TcpRetransSegs); stack retrans: segments the stack sent again");
+            Console.WriteLine("  (Linux: the kernel's own receiver at NanoTcp's window, the reference for what the sender allows)");
             Console.WriteLine($"  {"stack",-8} {"rings",-6} {"loss",5} {"MiB/s min/median/max",24} {"of clean",9} {"dropped to/from stack",22} {"kernel retrans",15} {"stack retrans",14}");
             foreach (string line in loss) Console.WriteLine(line);
             return 0;
@@ -173,7 +192,7 @@ public static class SideBySideBench
         private readonly Dictionary<string, double> _cleanDiscard = new();
 
 
-        private void CleanRounds(Options o, StackProcess lwip, StackProcess nano, int window)
+        private void CleanRounds(Options o, StackProcess lwip, StackProcess nano, StackProcess linux, int window)
         {
             var m = new Dictionary<string, List<double>>();
             void Add(StackProcess s, string metric, double v)
@@ -186,6 +205,17 @@ public static class SideBySideBench
             for (int round = 0; round < o.Rounds; round++)
             {
                 var order = round % 2 == 0 ? new[] { lwip, nano } : new[] { nano, lwip };
+                if (window <= 8192)
+                {
+                    // One window's exchange, the unit a window-limited transfer repeats: a window echoed,
+                    // and a window sent to discard until all of it is acknowledged.
+                    Add(nano, "rttw", Num(ClientRun("rtt", nano.Ip, o.RoundTrips, window), "rtt_us_median"));
+                    Add(nano, "wrtt", Num(ClientRun("wrtt", nano.Ip, o.RoundTrips, window), "rtt_us_median"));
+                }
+                // The same sender into the kernel's own receiver at the same window, between the two stacks.
+                var linuxDiscard = ClientRun("discard", linux.Ip, o.Seconds);
+                Add(linux, "discard", Num(linuxDiscard, "mib_per_s"));
+                Add(linux, "wnd", Num(linuxDiscard, "snd_wnd"));
                 foreach (StackProcess s in order)
                 {
                     Add(s, "conn", Num(ClientRun("conn", s.Ip, o.Connections), "conn_per_s"));
@@ -223,19 +253,33 @@ public static class SideBySideBench
             double discardMed = Median(m["NanoTcp|discard"]);
             Console.WriteLine($"  NanoTcp: window/RTT bound = {window} B / {rttUnderLoad:0} us (the kernel's smoothed RTT during discard) = {bound:0.0} MiB/s; "
                 + $"discard reached {discardMed / bound * 100:0}% of it");
-            double echoBound = window / (rttMed / 1e6) / 1048576;
-            if (window <= 8192) Console.WriteLine($"  NanoTcp: window/RTT bound = {window} B / {rttMed:0} us (the 1-byte echo round trip) = {echoBound:0.0} MiB/s; "
-                + $"discard reached {discardMed / echoBound * 100:0}% of it");
+            if (window <= 8192)
+            {
+                double rttw = Median(m["NanoTcp|rttw"]), wrtt = Median(m["NanoTcp|wrtt"]);
+                Console.WriteLine($"  NanoTcp: round trips: 1 B echoed {rttMed:0} us; {window} B echoed {rttw:0} us; {window} B to discard until all acknowledged {wrtt:0} us");
+                void Bound(double us, string what) => Console.WriteLine($"  NanoTcp: window/RTT bound = {window} B / {us:0} us ({what}) = {window / (us / 1e6) / 1048576:0.0} MiB/s; "
+                    + $"discard reached {discardMed / (window / (us / 1e6) / 1048576) * 100:0}% of it");
+                Bound(rttMed, "the 1-byte echo round trip");
+                Bound(wrtt, "one window to discard and its acknowledgment, the exchange discard repeats, but with no blocked sender to wake");
+                if (rttw > 10 * rttMed)
+                {
+                    Console.WriteLine($"  NanoTcp: a {window} B echo is no bound: its last segment waits for the kernel's delayed ACK of the first (Nagle)");
+                }
+            }
+            double linuxMed = Median(m["Linux|discard"]);
+            Console.WriteLine($"  Linux receiver asked for a {window} B window (offered {Median(m["Linux|wnd"]):0} B), same sender and bridge: discard {Triple(m["Linux|discard"], " MiB/s")}; "
+                + $"NanoTcp reached {discardMed / linuxMed * 100:0}% of its median");
             _cleanDiscard["lwIP|" + window] = Median(m["lwIP|discard"]);
             _cleanDiscard["NanoTcp|" + window] = discardMed;
+            _cleanDiscard["Linux|" + window] = linuxMed;
         }
 
-        private IEnumerable<string> LossRounds(Options o, StackProcess lwip, StackProcess nano, int window)
+        private IEnumerable<string> LossRounds(Options o, StackProcess lwip, StackProcess nano, StackProcess linux, int window)
         {
             var lines = new List<string>();
             foreach (int perMille in new[] { 10, 50 })
             {
-                foreach (StackProcess s in window == 65535 ? new[] { lwip, nano } : new[] { nano })
+                foreach (StackProcess s in window == 65535 ? new[] { lwip, nano, linux } : new[] { nano, linux })
                 {
                     var mibs = new List<double>();
                     var lossRtts = new List<double>();
@@ -271,13 +315,14 @@ public static class SideBySideBench
                     SetLoss(s.Tap, 0);
                     dropTo += edt; dropFrom += edf; passedTo += ept; passedFrom += epf;
                     long stackRetrans = s.Retransmitted() - stackRetrans0;
+                    string stackRetransShown = s.HasStats ? stackRetrans.ToString(CultureInfo.InvariantCulture) : "-";
                     long nstat = KernelRetransSegs() - nstat0;
                     double clean = _cleanDiscard[s.Name + "|" + window];
                     string rings = window == 65535 ? "64 KB" : "2 KB";
                     lines.Add($"  {s.Name,-8} {rings,-6} {perMille / 10.0,4:0}% {Triple(mibs, ""),24} {Median(mibs) / clean * 100,8:0}% "
-                        + $"{$"{dropTo}/{passedTo + dropTo} {dropFrom}/{passedFrom + dropFrom}",22} {$"{kernelRetrans} ({nstat})",15} {stackRetrans,14}"
+                        + $"{$"{dropTo}/{passedTo + dropTo} {dropFrom}/{passedFrom + dropFrom}",22} {$"{kernelRetrans} ({nstat})",15} {stackRetransShown,14}"
                         + (stalled > 0 ? $"  {stalled} of {o.LossRounds} stalled 30 s waiting for the stack's FIN" : ""));
-                    if (window == 65535 && s == nano)
+                    if (window == 65535 && s != lwip)
                     {
                         // What the kernel's congestion control allows any receiver at this loss rate: a window
                         // halved per loss event gives about MSS/RTT × 1.22/√p (Mathis et al., 1997), RTT
@@ -287,7 +332,7 @@ public static class SideBySideBench
                         lines.Add($"  {"",-8} {"",-6} {"",5} the sender's congestion control allows about {mathis:0.0} MiB/s here (estimate) (1460 B / {rtt * 1e6:0} us x 1.22 / sqrt({p:0.00})): "
                             + $"reached {Median(mibs) / mathis * 100:0}% of it");
                     }
-                    if (window == 2048)
+                    if (window == 2048 && s == nano)
                     {
                         // Two 1 KB segments in flight: without SACK a lost data segment or the ACK for it waits for the kernel's RTO (this estimate); SACK and the kernel's tail loss probe repair many losses sooner.
                         double p = perMille / 1000.0;
@@ -304,13 +349,14 @@ public static class SideBySideBench
 
         private void MakeNamespaces()
         {
-            foreach (string ns in new[] { ClientNs, StackNs })
+            foreach (string ns in new[] { ClientNs, StackNs, KernelNs })
             {
                 if (File.Exists("/run/netns/" + ns)) throw new BenchException($"network namespace {ns} exists (ip netns del {ns})");
             }
             _namespaces = true;
             Sh.Check("ip", "netns", "add", ClientNs);
             Sh.Check("ip", "netns", "add", StackNs);
+            Sh.Check("ip", "netns", "add", KernelNs);
             Sh.Check("ip", "link", "add", VethClient, "type", "veth", "peer", "name", VethStack);
             Sh.Check("ip", "link", "set", VethClient, "netns", ClientNs);
             Sh.Check("ip", "link", "set", VethStack, "netns", StackNs);
@@ -324,6 +370,17 @@ public static class SideBySideBench
             // 64 KB TSO packets, and a drop in the bridge would lose dozens of segments at once.
             Sh.Check("ip", "netns", "exec", ClientNs, "ethtool", "-K", VethClient, "tso", "off", "gso", "off", "gro", "off");
             Sh.Check("ip", "netns", "exec", StackNs, "ethtool", "-K", VethStack, "tso", "off", "gso", "off", "gro", "off");
+            // The kernel's receiver: a veth into the same bridge, segments as small as the others see them.
+            Sh.Check("ip", "link", "add", VethKernel, "type", "veth", "peer", "name", VethKernelPort);
+            Sh.Check("ip", "link", "set", VethKernel, "netns", KernelNs);
+            Sh.Check("ip", "link", "set", VethKernelPort, "netns", StackNs);
+            Sh.Check("ip", "-n", StackNs, "link", "set", VethKernelPort, "master", "br0");
+            Sh.Check("ip", "-n", StackNs, "link", "set", VethKernelPort, "up");
+            Sh.Check("ip", "-n", KernelNs, "addr", "add", KernelIp + "/24", "dev", VethKernel);
+            foreach (string dev in new[] { "lo", VethKernel }) Sh.Check("ip", "-n", KernelNs, "link", "set", dev, "up");
+            Sh.Run("ip", "netns", "exec", KernelNs, "sysctl", "-q", "-w", $"net.ipv6.conf.{VethKernel}.disable_ipv6=1");
+            Sh.Check("ip", "netns", "exec", KernelNs, "ethtool", "-K", VethKernel, "tso", "off", "gso", "off", "gro", "off");
+            Sh.Check("ip", "netns", "exec", StackNs, "ethtool", "-K", VethKernelPort, "tso", "off", "gso", "off", "gro", "off");
             string table = """
                 table bridge nbloss {
                   chain drops {
@@ -334,9 +391,19 @@ public static class SideBySideBench
             Sh.Check("ip", "netns", "exec", StackNs, "nft", "-f", WriteTemp("nft-init", table));
         }
 
+        /// <summary>The kernel's own TCP serving discard and echo at 192.168.77.4, its window clamped to <paramref name="window"/>.</summary>
+        private StackProcess StartKernelReceiver(int window)
+        {
+            var p = StackProcess.Start("Linux", KernelIp, VethKernelPort, KernelNs, _kernelServer, new[] { KernelIp, window.ToString(CultureInfo.InvariantCulture) }, hasStats: false);
+            _stacks.Add(p);
+            p.WaitFor(l => l.StartsWith("kernel_server listening", StringComparison.Ordinal), 10);
+            Sh.Run("ip", "netns", "exec", ClientNs, "ping", "-c", "3", "-i", "0.2", "-W", "2", KernelIp);
+            return p;
+        }
+
         private StackProcess Start(string name, string ip, string tap, string program, params string[] args)
         {
-            var p = StackProcess.Start(name, ip, tap, StackNs, program, args);
+            var p = StackProcess.Start(name, ip, tap, StackNs, program, args, hasStats: true);
             _stacks.Add(p);
             // The TAP appears in the stack namespace once the program holds it; then it joins the bridge.
             var sw = Stopwatch.StartNew();
@@ -355,9 +422,11 @@ public static class SideBySideBench
             return p;
         }
 
-        private Dictionary<string, string> ClientRun(string mode, string ip, double n)
+        private Dictionary<string, string> ClientRun(string mode, string ip, double n, int size = 0)
         {
-            var (code, output) = Sh.Run("ip", "netns", "exec", ClientNs, Client, mode, ip, n.ToString(CultureInfo.InvariantCulture));
+            var args = new List<string> { "netns", "exec", ClientNs, Client, mode, ip, n.ToString(CultureInfo.InvariantCulture) };
+            if (size > 0) args.Add(size.ToString(CultureInfo.InvariantCulture));
+            var (code, output) = Sh.Run("ip", args.ToArray());
             var kv = new Dictionary<string, string>();
             foreach (Match x in Regex.Matches(output, @"(\w+)=(\S+)")) kv[x.Groups[1].Value] = x.Groups[2].Value;
             if (code != 0 || kv.ContainsKey("error")) throw new BenchException($"kernel_client {mode} {ip}: {output.Trim()}");
@@ -419,6 +488,7 @@ public static class SideBySideBench
             {
                 Sh.Run("ip", "netns", "del", ClientNs);
                 Sh.Run("ip", "netns", "del", StackNs);
+                Sh.Run("ip", "netns", "del", KernelNs);
             }
             try
             {
@@ -459,8 +529,9 @@ public static class SideBySideBench
         private readonly StringBuilder _out = new();
         private readonly object _gate = new();
 
-        private StackProcess(string name, string ip, string tap, Process p)
+        private StackProcess(string name, string ip, string tap, Process p, bool hasStats)
         {
+            HasStats = hasStats;
             Name = name;
             Ip = ip;
             Tap = tap;
@@ -471,6 +542,8 @@ public static class SideBySideBench
         public string Ip { get; }
         public string Tap { get; }
         public bool HasExited => _p.HasExited;
+        /// <summary>Answers `stats` with its own retransmission count (the stacks under test; not the kernel's receiver).</summary>
+        public bool HasStats { get; }
 
         public string Output
         {
@@ -480,7 +553,7 @@ public static class SideBySideBench
             }
         }
 
-        public static StackProcess Start(string name, string ip, string tap, string netns, string program, string[] args)
+        public static StackProcess Start(string name, string ip, string tap, string netns, string program, string[] args, bool hasStats)
         {
             var psi = new ProcessStartInfo("ip")
             {
@@ -491,7 +564,7 @@ public static class SideBySideBench
             };
             foreach (string a in new[] { "netns", "exec", netns, program }.Concat(args)) psi.ArgumentList.Add(a);
             var p = Process.Start(psi) ?? throw new BenchException("cannot start " + program);
-            var s = new StackProcess(name, ip, tap, p);
+            var s = new StackProcess(name, ip, tap, p, hasStats);
             p.OutputDataReceived += (_, e) => s.Append(e.Data);
             p.ErrorDataReceived += (_, e) => s.Append(e.Data);
             p.BeginOutputReadLine();
@@ -530,6 +603,7 @@ public static class SideBySideBench
         /// <summary>The stack's own count of TCP segments it sent again (its `stats` line).</summary>
         public long Retransmitted()
         {
+            if (!HasStats) return 0;
             int before = Output.Length;
             _p.StandardInput.WriteLine("stats");
             _p.StandardInput.Flush();

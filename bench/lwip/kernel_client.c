@@ -4,13 +4,15 @@
  * key=value pairs per run.
  *
  *   kernel_client conn    HOST COUNT      COUNT x (connect, 64 B to echo, 64 B back, close): conn/s
- *   kernel_client rtt     HOST COUNT      1-byte echo round trips on one connection: us min/median/max
+ *   kernel_client rtt     HOST COUNT [SIZE]  SIZE-byte (1) echo round trips on one connection: us min/median/max
+ *   kernel_client wrtt    HOST COUNT SIZE    window round trips: SIZE bytes to discard, then wait (spinning on
+ *                                         TCP_INFO) until the peer has acknowledged them all: us min/median/max
  *   kernel_client discard HOST SECONDS    send to discard for SECONDS, then FIN; MiB/s until the peer's FIN
  *                                         (stalled=1: no FIN within 30 s; MiB/s of what was acknowledged by then)
  *   kernel_client echo    HOST SECONDS    send to echo for SECONDS while reading it back; MiB/s echoed
  *
  * discard and echo also print the connection's TCP_INFO as `ss -tin` shows it (retrans, rtt, mss,
- * cwnd) taken when the transfer ends. Every wait is bounded (30 s); a failure prints error=... and exits 1.
+ * cwnd, the peer's window) taken when the transfer ends. Every wait is bounded (30 s); a failure prints error=... and exits 1.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -73,8 +75,8 @@ static void print_tcp_info(int s)
     socklen_t len = sizeof ti;
     memset(&ti, 0, sizeof ti);
     if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0) {
-        printf(" retrans=%u rtt_us=%u rto_ms=%u mss=%u cwnd=%u", ti.tcpi_total_retrans, ti.tcpi_rtt, ti.tcpi_rto / 1000,
-               ti.tcpi_snd_mss, ti.tcpi_snd_cwnd);
+        printf(" retrans=%u rtt_us=%u rto_ms=%u mss=%u cwnd=%u snd_wnd=%u", ti.tcpi_total_retrans, ti.tcpi_rtt, ti.tcpi_rto / 1000,
+               ti.tcpi_snd_mss, ti.tcpi_snd_cwnd, ti.tcpi_snd_wnd);
     }
 }
 
@@ -100,20 +102,61 @@ static int run_conn(int count)
     return 0;
 }
 
-static int run_rtt(int count)
+static void print_round_trips(double *t, int count, int size)
 {
+    qsort(t, count, sizeof(double), cmp_double);
+    printf("rtt_us_median=%.1f rtt_us_min=%.1f rtt_us_max=%.1f count=%d size=%d\n", t[count / 2], t[0], t[count - 1], count, size);
+}
+
+static int run_rtt(int count, int size)
+{
+    static char buf[65536];
+    if (size < 1 || size > (int)sizeof buf) size = 1;
+    memset(buf, 'x', size);
     int s = connect_to(7, 1);
     double *t = malloc(sizeof(double) * count);
-    char c = 'x';
     for (int i = 0; i < count; i++) {
         double t0 = now_s();
-        if (send(s, &c, 1, 0) != 1) fail("send");
-        read_exactly(s, &c, 1);
+        if (send(s, buf, size, 0) != size) fail("send");
+        read_exactly(s, buf, size);
         t[i] = (now_s() - t0) * 1e6;
     }
     close(s);
-    qsort(t, count, sizeof(double), cmp_double);
-    printf("rtt_us_median=%.1f rtt_us_min=%.1f rtt_us_max=%.1f count=%d\n", t[count / 2], t[0], t[count - 1], count);
+    print_round_trips(t, count, size);
+    return 0;
+}
+
+/* What one turn of a window-limited transfer costs: a window's worth of data out, and the peer's
+   acknowledgment of all of it back (seen in TCP_INFO's bytes_acked, polled without sleeping). */
+static int run_window_rtt(int count, int size)
+{
+    static char buf[65536];
+    if (size < 1 || size > (int)sizeof buf) size = 1;
+    memset(buf, 'w', size);
+    int s = connect_to(9, 1);
+    double *t = malloc(sizeof(double) * count);
+    unsigned long long acked = 0;
+    struct tcp_info ti;
+    socklen_t len;
+    len = sizeof ti;
+    if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0) fail("tcp_info");
+    acked = ti.tcpi_bytes_acked;
+    for (int i = 0; i < count; i++) {
+        double t0 = now_s();
+        if (send(s, buf, size, 0) != size) fail("send");
+        acked += size;
+        do {
+            len = sizeof ti;
+            if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0) fail("tcp_info");
+            if (now_s() - t0 > 30) {
+                errno = ETIMEDOUT;
+                fail("window-not-acknowledged");
+            }
+        } while (ti.tcpi_bytes_acked < acked);
+        t[i] = (now_s() - t0) * 1e6;
+    }
+    close(s);
+    print_round_trips(t, count, size);
     return 0;
 }
 
@@ -207,8 +250,8 @@ static int run_echo(double seconds)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: kernel_client conn|rtt|discard|echo HOST N\n");
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: kernel_client conn|rtt|wrtt|discard|echo HOST N [SIZE]\n");
         return 2;
     }
     peer.sin_family = AF_INET;
@@ -218,7 +261,9 @@ int main(int argc, char **argv)
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (strcmp(argv[1], "conn") == 0) return run_conn(atoi(argv[3]));
-    if (strcmp(argv[1], "rtt") == 0) return run_rtt(atoi(argv[3]));
+    int size = argc == 5 ? atoi(argv[4]) : 1;
+    if (strcmp(argv[1], "rtt") == 0) return run_rtt(atoi(argv[3]), size);
+    if (strcmp(argv[1], "wrtt") == 0) return run_window_rtt(atoi(argv[3]), size);
     if (strcmp(argv[1], "discard") == 0) return run_discard(atof(argv[3]));
     if (strcmp(argv[1], "echo") == 0) return run_echo(atof(argv[3]));
     fprintf(stderr, "kernel_client: unknown mode %s\n", argv[1]);
