@@ -24,13 +24,14 @@ namespace NanoTcp.Tcp
                     return true;
                 }
             }
-            else if (ack == c.SndUna && c.SndUna != c.SndNxt && window != 0
-                && (sackedNew || (s.PayloadLength == 0 && !s.Fin && !windowChanged)))
+            else if (ack == c.SndUna && c.SndUna != c.SndNxt && window != 0 && !windowChanged
+                && (sackedNew || (s.PayloadLength == 0 && !s.Fin)))
             {
-                // A duplicate ACK: RFC 5681 §2 (no data, same window), or RFC 6675 §2 (SACK blocks that
-                // report octets not SACKed before, even when the ACK rides on the peer's data or moves the
-                // window: in a two-way transfer most of the peer's duplicate ACKs do). Answers to
-                // zero-window probes (window 0) repeat the same ACK too, but say "full", not "lost".
+                // A duplicate ACK: RFC 5681 §2 (no data, same window), or one that rides on the peer's data
+                // but whose SACK blocks report octets not SACKed before (RFC 6675 §2): in a two-way transfer
+                // most of the peer's duplicate ACKs do. The same window is still asked for: counting the
+                // ones that move it too made two of these stacks with 64 KB rings through 10 % loss twice as
+                // slow. Answers to zero-window probes (window 0) repeat the same ACK too, but say "full", not "lost".
                 DuplicateAck(c, _sackHeld > 2 * c.SndMss, nowMs);
             }
             UpdateSendWindow(c, s.Seq, ack, window);
