@@ -11,10 +11,11 @@ namespace NanoTcp.Interpreter
 {
     /// <summary>
     /// Heap blocks the data path allocates per frame in steady state, counted by the interpreter:
-    /// ARP requests, pings and UDP echo answered by one interface, and TCP bulk transfer between
-    /// two stacks in each direction, with tracing off and at `segments` (formatted into the serial
-    /// console's line, as on the board, then thrown away). One line per case:
-    /// "alloc CASE trace=off|segments frames=N blocks=N allocs=N".
+    /// ARP requests, pings and UDP echo answered by one interface, TCP bulk transfer between two
+    /// stacks in each direction, and A to B through a lossy link, with tracing off and at `segments`
+    /// (formatted into the serial console's line, as on the board, then thrown away). One line per
+    /// case: "alloc CASE trace=off|segments frames=N blocks=N allocs=N answered=N"; the lossy case
+    /// adds what it went through: "outoforder=N fastrtx=N rto=N".
     /// </summary>
     public static class AllocationChecks
     {
@@ -27,8 +28,9 @@ namespace NanoTcp.Interpreter
             for (int i = 0; i < levels.Length; i++)
             {
                 Interface(levels[i]);
-                Bulk(levels[i], true);
-                Bulk(levels[i], false);
+                Bulk(levels[i], true, false);
+                Bulk(levels[i], false, false);
+                Bulk(levels[i], true, true);
             }
         }
 
@@ -90,44 +92,73 @@ namespace NanoTcp.Interpreter
             }
         }
 
-        private static void Bulk(TraceLevel level, bool aToB)
+        /// <param name="lossy">10 % loss, 5 % duplication, 5 % reordering, 1 % corruption each way over the
+        /// selftest's 576-byte MTU, with rings of six segments: out-of-order data held (SACK blocks and
+        /// duplicate ACKs answer it), fast retransmits and timeouts (cwnd down to one segment) happen in
+        /// the measured frames, after a warm-up long enough for the fault injectors to have allocated
+        /// their queues</param>
+        private static void Bulk(TraceLevel level, bool aToB, bool lossy)
         {
             TcpConfig c = new TcpConfig();
             c.Connections = 1;
             c.Listeners = 1;
             c.Backlog = 1;
-            TwoStacks s = new TwoStacks(c, c, 9, false);
+            TwoStacks s;
+            if (lossy)
+            {
+                c.RtoMinMs = 200;
+                c.SendBufferSize = 6 * 536;
+                c.ReceiveBufferSize = 6 * 536;
+                s = new TwoStacks(c, c, 12345, true, TwoStacks.FramesInFlight(c, c, TwoStacks.SmallMtu), TwoStacks.SmallMtu);
+                s.SetFaults(100, 50, 50, 10, 0);
+                s.FaultsA.TransmitDelayMs = 1;
+                s.FaultsB.TransmitDelayMs = 1;
+            }
+            else
+            {
+                s = new TwoStacks(c, c, 9, false);
+            }
             s.TracerA.Sink = TracerFor(level).Sink;
             s.TracerA.Level = level;
             s.TracerB.Sink = TracerFor(level).Sink;
             s.TracerB.Level = level;
             int listener = s.B.Listen(5001);
             int a = s.A.Connect(TwoStacks.AddressB, 5001, 0);
-            int b = s.RunUntilAccept(listener, 10000);
+            int b = s.RunUntilAccept(listener, 60000);
             TcpStack sender = aToB ? s.A : s.B;
             TcpStack receiver = aToB ? s.B : s.A;
             int hs = aToB ? a : b;
             int hr = aToB ? b : a;
-            byte[] chunk = new byte[1460];
-            long blocks = 0, allocs = 0, frames = 0, bytes = 0;
-            for (int step = 0; step < 2000 && frames < MeasuredFrames; step++)
+            TcpConnection cs = sender.GetConnection(hs);
+            TcpConnection cr = receiver.GetConnection(hr);
+            byte[] chunk = new byte[lossy ? 536 : 1460];
+            long blocks = 0, allocs = 0, frames = 0, bytes = 0, ooo = 0, fast = 0, rto = 0;
+            int warmUp = lossy ? 3000 : WarmUpFrames;
+            int measured = lossy ? 1000 : MeasuredFrames;
+            for (int step = 0; step < 40000 && frames < measured; step++)
             {
                 long f0 = s.IfA.Counters.RxFrames + s.IfB.Counters.RxFrames;
+                long o0 = cr.OutOfOrderSegments, x0 = cs.FastRetransmits;
+                int cwnd0 = cs.CongestionWindow;
                 long b0 = Heap.Blocks, a0 = Heap.Allocations;
                 sender.Send(hs, chunk, 0, chunk.Length);
                 int n;
                 while ((n = receiver.Receive(hr, chunk, 0, chunk.Length)) > 0) bytes += n;
                 s.Poll();
                 s.Advance(1);
-                if (step >= WarmUpFrames)
+                if (step >= warmUp)
                 {
                     blocks += Heap.Blocks - b0;
                     allocs += Heap.Allocations - a0;
                     frames += s.IfA.Counters.RxFrames + s.IfB.Counters.RxFrames - f0;
+                    ooo += cr.OutOfOrderSegments - o0;
+                    fast += cs.FastRetransmits - x0;
+                    if (cs.CongestionWindow < cwnd0 && cs.CongestionWindow <= cs.SendMss) rto++;
                 }
             }
-            Console.WriteLine("alloc tcp-bulk-" + (aToB ? "a-to-b" : "b-to-a") + " trace=" + LevelName(level) + " frames=" + frames.ToString()
-                + " blocks=" + blocks.ToString() + " allocs=" + allocs.ToString() + " answered=" + bytes.ToString());
+            Console.WriteLine("alloc tcp-" + (lossy ? "lossy" : aToB ? "bulk-a-to-b" : "bulk-b-to-a") + " trace=" + LevelName(level) + " frames=" + frames.ToString()
+                + " blocks=" + blocks.ToString() + " allocs=" + allocs.ToString() + " answered=" + bytes.ToString()
+                + " outoforder=" + ooo.ToString() + " fastrtx=" + fast.ToString() + " rto=" + rto.ToString());
         }
 
         private static string LevelName(TraceLevel level)

@@ -52,18 +52,22 @@ namespace NanoTcp.Interpreter
 
     /// <summary>
     /// The console's serial line: what the program types is read by the console; what the board
-    /// writes is printed to the interpreter's stdout one line at a time, prefixed "board| ", or
+    /// writes is printed to the interpreter's stdout line by line, prefixed "board| ", or
     /// thrown away when <see cref="Silent"/> (the allocation checks: printing allocates).
+    /// The board's serial port keeps no managed buffers, so this stand-in keeps small ones: a
+    /// command line and a piece of an output line (a longer line is printed in pieces), not
+    /// whole lines, which would take heap the selftest's scenarios need beside the firmware.
     /// </summary>
     public sealed class ConsoleSerialLine : ISerialLine
     {
         public const string Prefix = "board| ";
 
-        private readonly byte[] _input = new byte[256];
+        private readonly byte[] _input = new byte[128];
         private int _inputLength;
         private int _inputRead;
-        private readonly char[] _line = new char[512];
-        private int _lineLength;
+        private readonly char[] _piece = new char[64];
+        private int _pieceLength;
+        private bool _lineStarted;
 
         public bool Silent;
 
@@ -105,21 +109,37 @@ namespace NanoTcp.Interpreter
                 {
                     Flush();
                 }
-                else if (b != '\r' && _lineLength < _line.Length)
+                else if (b != '\r')
                 {
-                    _line[_lineLength++] = (char)b;
+                    if (_pieceLength == _piece.Length)
+                    {
+                        WritePiece();
+                    }
+                    _piece[_pieceLength++] = (char)b;
                 }
             }
         }
 
-        /// <summary>Prints what is left of an unfinished line (the prompt).</summary>
+        /// <summary>Ends the line: prints what is left of it (an unfinished line: the prompt).</summary>
         public void Flush()
         {
-            if (_lineLength > 0)
+            if (_pieceLength > 0 || _lineStarted)
             {
-                Console.WriteLine(Prefix + new string(_line, 0, _lineLength));
-                _lineLength = 0;
+                WritePiece();
+                Console.WriteLine();
+                _lineStarted = false;
             }
+        }
+
+        private void WritePiece()
+        {
+            if (!_lineStarted)
+            {
+                Console.Write(Prefix);
+                _lineStarted = true;
+            }
+            Console.Write(new string(_piece, 0, _pieceLength));
+            _pieceLength = 0;
         }
     }
 }

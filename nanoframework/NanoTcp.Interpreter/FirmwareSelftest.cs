@@ -25,6 +25,13 @@ namespace NanoTcp.Interpreter
         /// <summary>Lowest free heap after a collection seen while a scenario ran (peak use = heap size minus this).</summary>
         public long LowestFreeAfterCollection = -1;
 
+        /// <summary>
+        /// Heap held aside while the scenarios run: each must pass with this much less than the board
+        /// has, so the margin between the largest scenario and running out of memory cannot shrink unseen.
+        /// </summary>
+        public const int ReserveBytes = 2048;
+        private byte[] _reserve;
+
         public void Run()
         {
             long before = Heap.LiveBytes();
@@ -33,6 +40,8 @@ namespace NanoTcp.Interpreter
             long composition = Heap.LiveBytes() - before;
             Console.WriteLine("firmware-composition live=" + composition.ToString() + " heap=" + Heap.Size.ToString()
                 + " block=" + Heap.BlockBytes.ToString());
+            _reserve = new byte[ReserveBytes];
+            Console.WriteLine("selftest-reserve bytes=" + _reserve.Length.ToString());
 
             for (int i = 0; ; i++)
             {
@@ -64,6 +73,7 @@ namespace NanoTcp.Interpreter
                     + " free_after_gc=" + free.ToString() + " live=" + live.ToString());
                 _clock.Advance(10);
             }
+            _reserve = null;
             Console.WriteLine("selftest-peak lowest_free_after_gc=" + LowestFreeAfterCollection.ToString()
                 + " heap=" + Heap.Size.ToString());
         }

@@ -80,6 +80,8 @@ namespace NanoTcp.Scenarios
             if (index == i++) return new FastRecoveryPartialAck();
             if (index == i++) return new LimitedTransmit();
             if (index == i++) return new FastRecoveryInflation();
+            if (index == i++) return new SackDuplicateAcksOnData();
+            if (index == i++) return new SackShowsLoss();
             if (index == i++) return new ZeroWindowPersist();
             if (index == i++) return new PersistGivesUpOnSilentPeer();
             if (index == i++) return new PersistOrphanGivesUp();

@@ -36,7 +36,9 @@ public class LossTests
     /// <summary>
     /// The slowest test of the suite (about 2 minutes here): at 20 % each way most losses of the
     /// board's segments can only be repaired by its retransmission timer (a small congestion
-    /// window rarely brings three duplicate ACKs), so the time is the sum of those timeouts.
+    /// window rarely brings three duplicate ACKs), so the time is the sum of those timeouts. Most of
+    /// the kernel's duplicate ACKs ride on its own data (the echo): only their SACK blocks make them
+    /// duplicates (RFC 6675 §2), and they bring most of the board's fast retransmits.
     /// </summary>
     [RealPeerFact(Needs = "nft")]
     public void TwentyPercentLossEachWay_PlusReorderDuplicateDelay_FourMegabytesEchoedByteExact()
@@ -97,9 +99,13 @@ public class LossTests
     /// RTO. The link's round trip is a few ms, so a 50 ms minimum RTO is still ten of them;
     /// RtoMax 2 s: runs of losses at 20 % backed the RTO off to 60 s, idle minutes on this link;
     /// MaxRetries 20 keeps such runs from aborting the connection now that retries come faster.
-    /// Measured 4 MB echoes: 5 %: 26 s, 11.5 s once the board's ACKs carried SACK blocks; 20 %: 133 s
-    /// (481 s with a 200 ms minimum RTO and before the stack had RFC 6582 partial-ACK recovery and
-    /// RFC 3042 limited transmit: 6 fast retransmits then, 89 now).
+    /// Measured 4 MB echoes: 5 %: 26 s, 11.5 s once the board's ACKs carried SACK blocks, 8–10 s once
+    /// the kernel's SACK blocks counted its duplicate ACKs (10–11 s before); 20 %: 133 s (481 s with a
+    /// 200 ms minimum RTO and before the stack had RFC 6582 partial-ACK recovery and RFC 3042 limited
+    /// transmit: 6 fast retransmits then, 89 after), 144–196 s (median of five 172.5 s) with 31–39 fast
+    /// retransmits once the board's ACKs rode on its echoed data (the kernel's duplicate ACKs then ride on
+    /// its own), 81–150 s (median of six 127 s) with 154–169 once SACK blocks count those as duplicates
+    /// (a shared two-core machine: load 2 to 18).
     /// </summary>
     private static void Tuned(VirtualBoardOptions o)
     {

@@ -3,7 +3,8 @@ using NanoTcp.Wire;
 
 namespace NanoTcp.Scenarios
 {
-    // Fast recovery exactly as RFC 5681 §3.2 and RFC 6582 describe it.
+    // Fast recovery exactly as RFC 5681 §3.2 and RFC 6582 describe it, and the duplicate ACKs of a
+    // SACK peer (RFC 6675 §2) that bring it.
 
     public sealed class FastRecoveryInflation : Scenario
     {
@@ -90,6 +91,146 @@ namespace NanoTcp.Scenarios
             {
                 p.Stack.Send(h, chunk, 0, space < chunk.Length ? space : chunk.Length);
             }
+        }
+    }
+
+    public sealed class SackDuplicateAcksOnData : Scenario
+    {
+        public SackDuplicateAcksOnData() : base("sack-dup-acks-on-data", "a two-way transfer, the first of three segments lost: the peer's ACKs ride on its own data, so none is an RFC 5681 duplicate ACK, but each that SACKs new octets is one (RFC 6675 §2): limited transmit on the first two, fast retransmit on the third; data that SACKs nothing new is not") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = SackPeer.New(8192);
+            int h = SackPeer.Open(p, 1460);
+            uint una = SackPeer.SendInitialWindow(p, h, 8192, 3, 1460);
+            p.AdvanceTo(50);
+            byte[] data = ScriptedPeer.Bytes(100, 0);
+            // The peer's own data, acknowledging nothing new and SACKing nothing: no duplicate ACK.
+            SackPeer.Data(p, una, data, null);
+            Check.Equal(-1, SackPeer.Find(p, una + 4380), "data that SACKs nothing new lets no new segment out");
+            // The second segment arrived: the next data segment SACKs it.
+            SackPeer.Data(p, una, data, new uint[] { una + 1460, una + 2920 });
+            Check.True(SackPeer.Find(p, una + 4380) >= 0, "limited transmit on the first duplicate ACK (RFC 3042)");
+            SackPeer.Data(p, una, data, new uint[] { una + 1460, una + 4380 });
+            Check.True(SackPeer.Find(p, una + 5840) >= 0, "and on the second");
+            // The same blocks again on more data: nothing new is SACKed, so no third duplicate ACK.
+            SackPeer.Data(p, una, data, new uint[] { una + 1460, una + 4380 });
+            Check.Equal(-1, SackPeer.Find(p, una), "a repeated SACK block is no duplicate ACK");
+            SackPeer.Data(p, una, data, new uint[] { una + 1460, una + 5840 });
+            Check.Equal(1460, SackPeer.Find(p, una), "the third duplicate ACK: fast retransmit of the lost segment");
+            TcpConnection c = p.Stack.GetConnection(h);
+            Check.Equal(1, c.FastRetransmits, "one fast retransmit");
+            Check.True(c.InFastRecovery, "in fast recovery");
+            Check.True(!p.Trace.Contains("timer retransmit"), "no retransmission timeout");
+        }
+    }
+
+    public sealed class SackShowsLoss : Scenario
+    {
+        public SackShowsLoss() : base("sack-shows-loss", "four segments out, the first lost and the peer's first two ACKs too: the one duplicate ACK that arrives SACKs three segments past the hole, so the first is lost (RFC 6675 IsLost) and is resent at once, not after two more duplicates that will not come") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = SackPeer.New(4096);
+            // MSS 536: the initial window holds four segments (RFC 3390 form: 2144 bytes).
+            int h = SackPeer.Open(p, 536);
+            uint una = SackPeer.SendInitialWindow(p, h, 4000, 4, 536);
+            p.AdvanceTo(50);
+            p.SendRaw(ScriptedPeer.PeerIp, p.PeerPortInUse, p.StackPort, TcpFlags.Ack, p.PeerNxt, una, 65535,
+                null, 0, 0, 0, SackPeer.Blocks(new uint[] { una + 536, una + 2144 }));
+            int first = SackPeer.Find(p, una);
+            Check.Equal(536, first, "the first segment resent on the first duplicate ACK");
+            TcpConnection c = p.Stack.GetConnection(h);
+            Check.Equal(1, c.FastRetransmits, "as a fast retransmit");
+            // The retransmission arrives: everything is acknowledged, recovery ends without a timeout.
+            p.Discard();
+            p.Send(TcpFlags.Ack, p.PeerNxt, una + 2144, 65535);
+            Check.True(!c.InFastRecovery, "recovery over on the full ACK");
+            Check.True(!p.Trace.Contains("timer retransmit"), "no retransmission timeout");
+        }
+    }
+
+    /// <summary>A peer that agrees to SACK (RFC 2018) and sends data with SACK blocks, for the scenarios above.</summary>
+    internal static class SackPeer
+    {
+        /// <summary>A scripted peer in front of a stack with a send ring of <paramref name="sendBuffer"/> bytes.</summary>
+        public static ScriptedPeer New(int sendBuffer)
+        {
+            TcpConfig cfg = ScriptedPeer.DefaultConfig();
+            cfg.SendBufferSize = sendBuffer;
+            return new ScriptedPeer(cfg);
+        }
+
+        /// <summary>
+        /// The application queues <paramref name="bytes"/>; the initial window's <paramref name="segments"/> segments of
+        /// <paramref name="mss"/> bytes go out and nothing more. Returns SND.UNA, the first one's sequence number.
+        /// </summary>
+        public static uint SendInitialWindow(ScriptedPeer p, int h, int bytes, int segments, int mss)
+        {
+            p.Stack.Send(h, ScriptedPeer.Bytes(bytes, 0), 0, bytes);
+            p.Stack.Poll(0);
+            uint una = p.StackNxt;
+            for (int i = 0; i < segments; i++)
+            {
+                Check.Equal(mss, p.Next().PayloadLength, "a full segment of the initial window");
+            }
+            p.ExpectNothing("the initial window is full");
+            return una;
+        }
+
+        /// <summary>Passive open on port 80 with SACK-permitted in the peer's SYN; window 65535.</summary>
+        public static int Open(ScriptedPeer p, int mss)
+        {
+            int l = p.Stack.Listen(80);
+            p.StackPort = 80;
+            p.SendRaw(ScriptedPeer.PeerIp, ScriptedPeer.PeerPort, 80, TcpFlags.Syn, p.PeerNxt, 0, 65535, null, 0, 0, mss, new byte[] { 1, 1, 4, 2 });
+            SentSegment sa = p.Next();
+            Check.True(sa.SackPermitted, "SACK-permitted echoed");
+            p.PeerNxt++;
+            p.StackNxt = sa.Seq + 1;
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt, 65535);
+            int h = p.Stack.Accept(l);
+            Check.True(h >= 0, "accepted");
+            return h;
+        }
+
+        /// <summary>NOP, NOP and a SACK option with the blocks [edges[0], edges[1]), [edges[2], edges[3]), ...</summary>
+        public static byte[] Blocks(uint[] edges)
+        {
+            int n = edges.Length / 2;
+            byte[] b = new byte[TcpOptions.SackLength(n)];
+            TcpOptions.WriteSackHeader(b, 0, n);
+            for (int k = 0; k < n; k++)
+            {
+                TcpOptions.WriteSackBlock(b, 0, k, edges[2 * k], edges[2 * k + 1]);
+            }
+            return b;
+        }
+
+        /// <summary>The peer's next data segment, ACKing <paramref name="ack"/>, with SACK blocks when <paramref name="edges"/> is not null.</summary>
+        public static void Data(ScriptedPeer p, uint ack, byte[] data, uint[] edges)
+        {
+            p.SendRaw(ScriptedPeer.PeerIp, p.PeerPortInUse, p.StackPort, TcpFlags.Ack | TcpFlags.Psh, p.PeerNxt, ack, 65535,
+                data, 0, data.Length, 0, edges == null ? null : Blocks(edges));
+            p.PeerNxt += (uint)data.Length;
+        }
+
+        /// <summary>
+        /// Takes every segment the stack has sent; returns the payload length of the one at <paramref name="seq"/>,
+        /// -1 when there is none (whatever else was sent: ACKs of the peer's data).
+        /// </summary>
+        public static int Find(ScriptedPeer p, uint seq)
+        {
+            int found = -1;
+            while (p.Pending > 0)
+            {
+                SentSegment s = p.Next();
+                if (s.Seq == seq && s.PayloadLength > 0)
+                {
+                    found = s.PayloadLength;
+                }
+            }
+            return found;
         }
     }
 }

@@ -74,19 +74,22 @@ namespace NanoTcp.Device
 
             _services = new TcpService[4];
             int n = _config.ServiceConnections;
+            // One buffer for UDP echo, echo, discard and chargen: each passes data through it only
+            // while it polls, and they poll one after the other (1.5 KB less than one each).
+            byte[] scratch = _config.Echo || _config.Discard || _config.Chargen ? new byte[_iface.MaxTransportLength] : null;
             if (_config.Echo)
             {
-                _udpEcho = new UdpEchoService(_iface, UdpEchoService.DefaultPort);
-                AddService(new TcpEchoService(_tcp, TcpEchoService.DefaultPort, n));
+                _udpEcho = new UdpEchoService(_iface, UdpEchoService.DefaultPort, scratch);
+                AddService(new TcpEchoService(_tcp, TcpEchoService.DefaultPort, n, scratch));
             }
             if (_config.Discard)
             {
-                _discard = new TcpDiscardService(_tcp, TcpDiscardService.DefaultPort, n);
+                _discard = new TcpDiscardService(_tcp, TcpDiscardService.DefaultPort, n, scratch);
                 AddService(_discard);
             }
             if (_config.Chargen)
             {
-                AddService(new TcpChargenService(_tcp, TcpChargenService.DefaultPort, n));
+                AddService(new TcpChargenService(_tcp, TcpChargenService.DefaultPort, n, scratch));
             }
             if (_config.HttpStatus)
             {

@@ -154,16 +154,34 @@ namespace NanoTcp.Services
 
         /// <summary>Moves data for one connection; returns true when the service is done with it (it is then closed).</summary>
         protected abstract bool Serve(int slot, int handle, long nowMs);
+
+        /// <summary>What the echo, discard and chargen services read and write through within one Serve.</summary>
+        protected const int OwnBufferBytes = 512;
+
+        /// <summary>
+        /// The shared scratch buffer, or one of the service's own: data passes through it only within
+        /// one <see cref="Serve"/>, so services polled one after the other can share one (the board's do).
+        /// </summary>
+        protected static byte[] ScratchOrOwn(byte[] scratch)
+        {
+            return scratch != null && scratch.Length > 0 ? scratch : new byte[OwnBufferBytes];
+        }
     }
 
     /// <summary>Echo (RFC 862, port 7): everything received is sent back; closes after the client does.</summary>
     public sealed class TcpEchoService : TcpService
     {
         public const int DefaultPort = 7;
-        private readonly byte[] _buffer = new byte[512];
+        private readonly byte[] _buffer;
 
-        public TcpEchoService(TcpStack tcp, int port, int maxConnections) : base(tcp, port, maxConnections)
+        public TcpEchoService(TcpStack tcp, int port, int maxConnections) : this(tcp, port, maxConnections, null)
         {
+        }
+
+        /// <param name="scratch">a buffer shared with services that use theirs only while they poll; null: one of its own</param>
+        public TcpEchoService(TcpStack tcp, int port, int maxConnections, byte[] scratch) : base(tcp, port, maxConnections)
+        {
+            _buffer = ScratchOrOwn(scratch);
         }
 
         public override string Name { get { return "echo"; } }
@@ -200,10 +218,16 @@ namespace NanoTcp.Services
     public sealed class TcpDiscardService : TcpService
     {
         public const int DefaultPort = 9;
-        private readonly byte[] _buffer = new byte[512];
+        private readonly byte[] _buffer;
 
-        public TcpDiscardService(TcpStack tcp, int port, int maxConnections) : base(tcp, port, maxConnections)
+        public TcpDiscardService(TcpStack tcp, int port, int maxConnections) : this(tcp, port, maxConnections, null)
         {
+        }
+
+        /// <param name="scratch">a buffer shared with services that use theirs only while they poll; null: one of its own</param>
+        public TcpDiscardService(TcpStack tcp, int port, int maxConnections, byte[] scratch) : base(tcp, port, maxConnections)
+        {
+            _buffer = ScratchOrOwn(scratch);
         }
 
         public override string Name { get { return "discard"; } }
@@ -241,11 +265,17 @@ namespace NanoTcp.Services
     {
         public const int DefaultPort = 19;
         private const int LineLength = 74; // 72 characters + CR LF
-        private readonly byte[] _buffer = new byte[512];
+        private readonly byte[] _buffer;
         private readonly long[] _position;
 
-        public TcpChargenService(TcpStack tcp, int port, int maxConnections) : base(tcp, port, maxConnections)
+        public TcpChargenService(TcpStack tcp, int port, int maxConnections) : this(tcp, port, maxConnections, null)
         {
+        }
+
+        /// <param name="scratch">a buffer shared with services that use theirs only while they poll; null: one of its own</param>
+        public TcpChargenService(TcpStack tcp, int port, int maxConnections, byte[] scratch) : base(tcp, port, maxConnections)
+        {
+            _buffer = ScratchOrOwn(scratch);
             _position = new long[maxConnections < 1 ? 1 : maxConnections];
         }
 

@@ -11,10 +11,16 @@ namespace NanoTcp.Services
         private readonly byte[] _buffer;
 
         /// <summary>Binds the port on <paramref name="iface"/>; <see cref="IsRunning"/> is false when it could not.</summary>
-        public UdpEchoService(NetInterface iface, int port)
+        public UdpEchoService(NetInterface iface, int port) : this(iface, port, null)
+        {
+        }
+
+        /// <param name="scratch">a buffer this service may share with others that use theirs only while they
+        /// poll (the board's services, one after the other); null or shorter than a datagram: one of its own</param>
+        public UdpEchoService(NetInterface iface, int port, byte[] scratch)
         {
             _socket = iface.OpenUdp(port);
-            _buffer = new byte[iface.MaxTransportLength];
+            _buffer = scratch != null && scratch.Length >= iface.MaxTransportLength ? scratch : new byte[iface.MaxTransportLength];
         }
 
         public bool IsRunning { get { return _socket != null; } }

@@ -3,7 +3,8 @@ namespace NanoTcp.Tcp
     /// <summary>
     /// Congestion control of one connection, all of it in one place: slow start and congestion
     /// avoidance (RFC 5681 §3.1), fast retransmit and fast recovery (RFC 5681 §3.2) with NewReno's
-    /// partial acknowledgments (RFC 6582), and limited transmit (RFC 3042). The connection reports
+    /// partial acknowledgments (RFC 6582), and limited transmit (RFC 3042), with duplicate ACKs counted
+    /// as RFC 6675 counts them for a SACK peer (TcpAckProcessing.cs reads the blocks). The connection reports
     /// events (<see cref="OnNewAck"/>, <see cref="OnDuplicateAck"/>, <see cref="OnRetransmitTimeout"/>);
     /// this class changes cwnd and ssthresh and answers what to resend. The resending itself is in
     /// TcpRetransmit.cs. All sizes are bytes.
@@ -133,11 +134,13 @@ namespace NanoTcp.Tcp
         }
 
         /// <summary>
-        /// A duplicate ACK (RFC 5681 §2) for <paramref name="ack"/> = SND.UNA. <paramref name="flightSize"/>
-        /// excludes what limited transmit sent. Returns <see cref="FastRetransmit"/> on the third one unless
-        /// the ACK lies below <see cref="Recover"/> (RFC 6582 §3.2 step 2: one recovery per window).
+        /// A duplicate ACK (RFC 5681 §2, or RFC 6675 §2 for SACK) for <paramref name="ack"/> = SND.UNA.
+        /// <paramref name="flightSize"/> excludes what limited transmit sent. Returns <see cref="FastRetransmit"/>
+        /// on the third one, or on an earlier one when the SACK blocks already show the first segment lost
+        /// (<paramref name="lostBySack"/>, RFC 6675 §5 step C), unless the ACK lies below <see cref="Recover"/>
+        /// (RFC 6582 §3.2 step 2: one recovery per window).
         /// </summary>
-        internal int OnDuplicateAck(uint ack, int flightSize, uint sndNxt)
+        internal int OnDuplicateAck(uint ack, int flightSize, uint sndNxt, bool lostBySack)
         {
             if (_inRecovery)
             {
@@ -145,7 +148,7 @@ namespace NanoTcp.Tcp
                 return Nothing;
             }
             _dupAcks++;
-            if (_dupAcks != 3)
+            if (_dupAcks != 3 && !(lostBySack && _dupAcks < 3))
             {
                 return Nothing;
             }

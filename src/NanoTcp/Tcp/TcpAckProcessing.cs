@@ -15,6 +15,8 @@ namespace NanoTcp.Tcp
             int window = s.Window;
             c.ProbesUnanswered = 0; // the peer is there and answering
             bool windowChanged = window != c.SndWnd;
+            _sackHeld = 0;
+            bool sackedNew = c.SackOk && s.Options.SackBlocks > 0 && ReadSackBlocks(c, s.Options, ack);
             if (SeqNumber.Lt(c.SndUna, ack))
             {
                 if (NewAck(c, ack, nowMs))
@@ -22,11 +24,15 @@ namespace NanoTcp.Tcp
                     return true;
                 }
             }
-            else if (ack == c.SndUna && s.PayloadLength == 0 && !s.Fin && !windowChanged && c.SndUna != c.SndNxt && window != 0)
+            else if (ack == c.SndUna && c.SndUna != c.SndNxt && window != 0 && !windowChanged
+                && (sackedNew || (s.PayloadLength == 0 && !s.Fin)))
             {
-                // RFC 5681 §2 duplicate ACK. Answers to zero-window probes (window 0) repeat the same ACK
-                // too, but say "full", not "lost".
-                DuplicateAck(c, nowMs);
+                // A duplicate ACK: RFC 5681 §2 (no data, same window), or one that rides on the peer's data
+                // but whose SACK blocks report octets not SACKed before (RFC 6675 §2): in a two-way transfer
+                // most of the peer's duplicate ACKs do. The same window is still asked for: counting the
+                // ones that move it too made two of these stacks with 64 KB rings through 10 % loss twice as
+                // slow. Answers to zero-window probes (window 0) repeat the same ACK too, but say "full", not "lost".
+                DuplicateAck(c, _sackHeld > 2 * c.SndMss, nowMs);
             }
             UpdateSendWindow(c, s.Seq, ack, window);
             return false;
@@ -53,6 +59,10 @@ namespace NanoTcp.Tcp
                 c.Tx.CompactIfEmpty();
             }
             c.SndUna = ack;
+            if (SeqNumber.Lt(c.HighSacked, ack))
+            {
+                c.HighSacked = ack;
+            }
             if (c.GoBack && SeqNumber.Lt(c.RtxNext, ack))
             {
                 c.RtxNext = ack;
@@ -101,12 +111,16 @@ namespace NanoTcp.Tcp
             return false;
         }
 
-        /// <summary>RFC 5681 §3.2: the third duplicate ACK resends the first unacknowledged segment (fast retransmit).</summary>
-        private void DuplicateAck(TcpConnection c, long nowMs)
+        /// <summary>
+        /// RFC 5681 §3.2: the third duplicate ACK resends the first unacknowledged segment (fast retransmit);
+        /// so does an earlier one when <paramref name="sackSaysLost"/>: more than two segments' worth of
+        /// octets above SND.UNA are SACKed (RFC 6675 §4 IsLost), as when the peer's other ACKs were lost.
+        /// </summary>
+        private void DuplicateAck(TcpConnection c, bool sackSaysLost, long nowMs)
         {
             // FlightSize without what limited transmit sent (RFC 5681 §3.2 step 2).
             int flight = SeqNumber.Diff(c.SndNxt, c.SndUna) - c.LimitedTransmitBytes;
-            if (c.Cc.OnDuplicateAck(c.SndUna, flight, c.SndNxt) != CongestionControl.FastRetransmit)
+            if (c.Cc.OnDuplicateAck(c.SndUna, flight, c.SndNxt, sackSaysLost) != CongestionControl.FastRetransmit)
             {
                 return;
             }
@@ -114,6 +128,57 @@ namespace NanoTcp.Tcp
             TraceTimer(c, TcpTimerCode.FastRetransmit, c.SndUna, nowMs);
             ResendFirstUnacked(c, nowMs);
             c.Rtx.Start(nowMs, c.Rtt.RtoMs);
+        }
+
+        /// <summary>Octets the last ACK's SACK blocks reported held above SND.UNA (<see cref="ReadSackBlocks"/>).</summary>
+        private int _sackHeld;
+
+        /// <summary>
+        /// The SACK blocks of an ACK for our data (RFC 2018), without a scoreboard: true when a block reaches
+        /// above <see cref="TcpConnection.HighSacked"/> (new octets: RFC 6675's duplicate ACK), which moves
+        /// up; the octets the blocks report held between <paramref name="ack"/> (or SND.UNA, if higher) and
+        /// SND.NXT go to <see cref="_sackHeld"/>. Blocks at or below the ACK (D-SACK, RFC 2883) or beyond
+        /// SND.NXT count nothing. A receiver reports disjoint blocks, so their sum is what it holds (or less).
+        /// </summary>
+        private bool ReadSackBlocks(TcpConnection c, TcpOptions o, uint ack)
+        {
+            uint floor = SeqNumber.Lt(c.SndUna, ack) && SeqNumber.Le(ack, c.SndNxt) ? ack : c.SndUna;
+            uint high = SeqNumber.Lt(floor, c.HighSacked) && SeqNumber.Le(c.HighSacked, c.SndNxt) ? c.HighSacked : floor;
+            int held = 0;
+            bool fresh = false;
+            for (int k = 0; k < o.SackBlocks; k++)
+            {
+                uint left = o.SackLeft[k];
+                uint right = o.SackRight[k];
+                if (!SeqNumber.Lt(left, right) || !SeqNumber.Lt(floor, right) || SeqNumber.Gt(right, c.SndNxt)
+                    || (k == 0 && WithinLaterBlock(o, left, right)))
+                {
+                    continue;
+                }
+                if (SeqNumber.Lt(left, floor)) left = floor;
+                held += SeqNumber.Diff(right, left);
+                if (SeqNumber.Lt(high, right))
+                {
+                    high = right;
+                    fresh = true;
+                }
+            }
+            c.HighSacked = high;
+            _sackHeld = held;
+            return fresh;
+        }
+
+        /// <summary>RFC 2883 §4: a first block inside another block reports a duplicate segment, not more data held.</summary>
+        private static bool WithinLaterBlock(TcpOptions o, uint left, uint right)
+        {
+            for (int k = 1; k < o.SackBlocks; k++)
+            {
+                if (SeqNumber.Le(o.SackLeft[k], left) && SeqNumber.Le(right, o.SackRight[k]))
+                {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /// <summary>

@@ -94,6 +94,12 @@ namespace NanoTcp.Tcp
         internal int PersistIntervalMs;
         /// <summary>Bytes sent under limited transmit since the last new ACK (excluded from FlightSize, RFC 5681 §3.2).</summary>
         internal int LimitedTransmitBytes;
+        /// <summary>
+        /// Highest right edge of the peer's SACK blocks for our data (RFC 6675 §2 "un-SACKed octets"),
+        /// kept at SND.UNA or above: a block reaching past it reports new data. One number instead of
+        /// a scoreboard.
+        /// </summary>
+        internal uint HighSacked;
 
         // --- receive sequence space ---
         internal uint Irs;

@@ -364,6 +364,7 @@ namespace NanoTcp.Tcp
             c.ProbesSent = 0;
             c.PersistIntervalMs = 0;
             c.LimitedTransmitBytes = 0;
+            c.HighSacked = c.Iss;
             c.Irs = 0;
             c.RcvNxt = 0;
             c.RcvAdvRight = 0;

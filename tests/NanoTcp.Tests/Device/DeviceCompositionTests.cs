@@ -139,6 +139,62 @@ public class DeviceCompositionTests
     }
 
     [Fact]
+    public void ServicesSharingOneBufferKeepTheirStreamsApart()
+    {
+        // UDP echo, echo, discard and chargen pass data through one buffer, in turn: an echoed
+        // stream, a chargen stream and echoed datagrams interleaved in the same turns stay byte-exact.
+        var r = new Rig();
+        int echo = r.PcTcp.Connect(BoardIp, 7, 0);
+        r.Run(20); // the board's address resolved: the next SYNs leave at once
+        int chargen = r.PcTcp.Connect(BoardIp, 19, 0);
+        int discard = r.PcTcp.Connect(BoardIp, 9, 0);
+        var udp = r.Pc.OpenUdp(5000);
+        r.Run(20);
+        Assert.All(new[] { echo, chargen, discard }, h => Assert.Equal(TcpState.Established, r.PcTcp.GetState(h)));
+        const int total = 20_000;
+        byte[] chunk = new byte[700];
+        byte[] got = new byte[4096];
+        long sent = 0, echoed = 0, generated = 0, datagrams = 0;
+        for (int step = 0; step < 5000 && (echoed < total || generated < total || datagrams < 20); step++)
+        {
+            if (sent < total)
+            {
+                int n = (int)Math.Min(chunk.Length, total - sent);
+                for (int i = 0; i < n; i++) chunk[i] = (byte)((sent + i) * 7 % 251);
+                sent += Math.Max(0, r.PcTcp.Send(echo, chunk, 0, n));
+                r.PcTcp.Send(discard, chunk, 0, n);
+            }
+            if (step % 10 == 0)
+            {
+                for (int i = 0; i < 300; i++) chunk[i] = (byte)(step + i);
+                udp.SendTo(BoardIp, 7, chunk, 0, 300, r.Now);
+            }
+            r.Run(1);
+            int k;
+            while ((k = r.PcTcp.Receive(echo, got, 0, got.Length)) > 0)
+            {
+                for (int i = 0; i < k; i++) Assert.Equal((byte)((echoed + i) * 7 % 251), got[i]);
+                echoed += k;
+            }
+            while ((k = r.PcTcp.Receive(chargen, got, 0, got.Length)) > 0 && generated < total)
+            {
+                for (int i = 0; i < k; i++) Assert.Equal(NanoTcp.Services.TcpChargenService.CharAt(generated + i), got[i]);
+                generated += k;
+            }
+            while (udp.Available > 0)
+            {
+                int n = udp.Receive(got, 0, got.Length, out _, out _);
+                Assert.Equal(300, n);
+                for (int i = 1; i < n; i++) Assert.Equal((byte)(got[0] + i), got[i]);
+                datagrams++;
+            }
+        }
+        Assert.Equal(total, echoed);
+        Assert.True(generated >= total, "chargen delivered " + generated + " bytes");
+        Assert.True(datagrams >= 20, "UDP echoes: " + datagrams);
+    }
+
+    [Fact]
     public void ConsoleAndLedsFollowTheConnection()
     {
         var r = new Rig();
