@@ -265,6 +265,10 @@ public static class SideBySideBench
                 {
                     Console.WriteLine($"  NanoTcp: a {window} B echo is no bound: its last segment waits for the kernel's delayed ACK of the first (Nagle)");
                 }
+                else
+                {
+                    Bound(rttw, $"one {window} B echo, request and reply of a full and a small segment each");
+                }
             }
             double linuxMed = Median(m["Linux|discard"]);
             Console.WriteLine($"  Linux receiver asked for a {window} B window (offered {Median(m["Linux|wnd"]):0} B), same sender and bridge: discard {Triple(m["Linux|discard"], " MiB/s")}; "

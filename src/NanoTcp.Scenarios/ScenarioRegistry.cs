@@ -31,6 +31,7 @@ namespace NanoTcp.Scenarios
             if (index == i++) return new DataBothWays();
             if (index == i++) return new DelayedAck();
             if (index == i++) return new NagleHoldsSmallSegments();
+            if (index == i++) return new NagleMinshall();
             if (index == i++) return new OutOfOrderReassembly();
             if (index == i++) return new SackBlocks();
             if (index == i++) return new OutOfOrderFin();

@@ -22,9 +22,7 @@ namespace NanoTcp.Scenarios
             Check.Equal(0, p.Stack.Receive(h, buf, 0, 4000), "nothing more yet");
             Check.Equal(2048, p.Stack.Send(h, ScriptedPeer.Bytes(3000, 0), 0, 3000), "send ring takes 2048");
             p.Stack.Poll(0);
-            p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt);
-            p.ExpectNothing("Nagle holds the 588-byte tail while 1460 bytes are unacknowledged");
-            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 1460, 8192);
+            Check.Equal(1460, p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt).PayloadLength, "first segment");
             SentSegment s2 = p.Expect(TcpFlags.Ack | TcpFlags.Psh, p.StackNxt + 1460, p.PeerNxt);
             Check.Equal(588, s2.PayloadLength, "second segment");
             p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 2048, 8192);
@@ -94,6 +92,45 @@ namespace NanoTcp.Scenarios
             q.Stack.Poll(0);
             q.Expect(TcpFlags.Ack | TcpFlags.Psh, q.StackNxt, q.PeerNxt);
             q.Expect(TcpFlags.Ack | TcpFlags.Psh, q.StackNxt + 1, q.PeerNxt);
+        }
+    }
+
+    public sealed class NagleMinshall : Scenario
+    {
+        public NagleMinshall() : base("nagle-minshall", "Minshall's Nagle: MSS + 588 bytes leave at once without waiting for the peer's (delayed) ACK; a later small write waits while that 588-byte segment is unacknowledged, even once the full one is") { }
+
+        public override void Run()
+        {
+            TcpConfig cfg = ScriptedPeer.DefaultConfig();
+            cfg.SendBufferSize = 4096;
+            ScriptedPeer p = new ScriptedPeer(cfg);
+            int h = p.OpenPassive(80, 8192);
+            Check.Equal(1460 + 588, p.Stack.Send(h, ScriptedPeer.Bytes(1460 + 588, 0), 0, 1460 + 588), "written");
+            p.Stack.Poll(0);
+            Check.Equal(1460, p.Expect(TcpFlags.Ack, p.StackNxt, p.PeerNxt).PayloadLength, "a full segment");
+            // Classic Nagle would hold this one until the full segment is acknowledged: against a
+            // peer that delays its ACK of a single segment (Linux: 40 ms), that is the whole delay.
+            Check.Equal(588, p.Expect(TcpFlags.Ack | TcpFlags.Psh, p.StackNxt + 1460, p.PeerNxt).PayloadLength, "the small tail at once");
+            p.ExpectNothing("everything written has left");
+
+            byte[] more = ScriptedPeer.Bytes(100, 2048);
+            p.Stack.Send(h, more, 0, 100);
+            p.Stack.Poll(0);
+            p.ExpectNothing("the 588-byte segment is unacknowledged: the new small one waits");
+            p.AdvanceTo(40);
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 1460, 8192);
+            p.ExpectNothing("only the full segment is acknowledged: still one small segment in flight");
+            p.Stack.Send(h, more, 0, 100);
+            p.Stack.Poll(40);
+            p.ExpectNothing("a second small write joins the first");
+            p.AdvanceTo(41);
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 2048, 8192);
+            SentSegment s = p.Expect(TcpFlags.Ack | TcpFlags.Psh, p.StackNxt + 2048, p.PeerNxt);
+            Check.Equal(200, s.PayloadLength, "the two small writes in one segment");
+            p.ExpectNothing("nothing else");
+            p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 2248, 8192);
+            Check.Equal(2248L, p.Stack.GetConnection(h).BytesOut, "bytes out");
+            p.AssertInvariants();
         }
     }
 

@@ -70,6 +70,11 @@ namespace NanoTcp.Tcp
         internal uint SndWl2;
         /// <summary>Largest window the peer has offered (RFC 9293 §3.8.6.2.1 SWS, RFC 5961 MAX.SND.WND).</summary>
         internal int SndMaxWnd;
+        /// <summary>
+        /// SND.SML: the end of the last segment shorter than the MSS that was sent (Minshall's Nagle,
+        /// draft-minshall-nagle): a small segment waits only while an earlier small one is unacknowledged.
+        /// </summary>
+        internal uint SndSml;
         /// <summary>Effective send MSS: the peer's MSS option (536 when absent) capped by our MTU and the path MTU.</summary>
         internal int SndMss;
         /// <summary>Sequence number of the first byte in Tx (ISS + 1, then advanced as data is acknowledged).</summary>

@@ -89,7 +89,19 @@ namespace NanoTcp.Tcp
                 return false;
             }
             return unsent >= c.SndMss && usable >= c.SndMss || fin && unsent < usable
-                || (unsent <= usable && (!_nagle || c.SndUna == c.SndNxt));
+                || (unsent <= usable && (!_nagle || !SmallSegmentInFlight(c)));
+        }
+
+        /// <summary>
+        /// Minshall's Nagle (draft-minshall-nagle, Linux tcp_minshall_check): a small segment sent
+        /// earlier, ending at SND.SML, is not yet acknowledged (SND.UNA &lt; SND.SML &lt;= SND.NXT). Full
+        /// segments in flight do not hold a small one back, so a reply of MSS + a few bytes leaves
+        /// whole instead of waiting for the peer's delayed ACK of its first segment; at most one small
+        /// segment is unacknowledged at a time (RFC 1122 §4.2.3.4).
+        /// </summary>
+        private static bool SmallSegmentInFlight(TcpConnection c)
+        {
+            return c.SndSml - c.SndUna - 1u < c.SndNxt - c.SndUna;
         }
 
         /// <summary>What the peer's window and the congestion window leave for new data.</summary>
@@ -103,7 +115,8 @@ namespace NanoTcp.Tcp
 
         /// <summary>
         /// New data and the FIN from SND.NXT: full segments, or a last partial one when Nagle (RFC 9293
-        /// §3.7.4) and sender SWS avoidance (§3.8.6.2.1) let it go. Returns true when something was sent.
+        /// §3.7.4, Minshall's variant) and sender SWS avoidance (§3.8.6.2.1) let it go. Returns true when
+        /// something was sent.
         /// </summary>
         private bool SendNewData(TcpConnection c, long nowMs)
         {
@@ -131,7 +144,7 @@ namespace NanoTcp.Tcp
                 {
                     go = len == c.SndMss                                                   // a full segment
                         || fin
-                        || (len == unsent && (!_nagle || c.SndUna == c.SndNxt))            // Nagle
+                        || (len == unsent && (!_nagle || !SmallSegmentInFlight(c)))        // Nagle (Minshall)
                         || (c.SndMaxWnd > 0 && len >= c.SndMaxWnd / 2);                    // sender SWS
                 }
                 else
@@ -156,6 +169,10 @@ namespace NanoTcp.Tcp
                     c.LimitedTransmitBytes += len; // RFC 3042: not part of FlightSize for ssthresh
                 }
                 c.SndNxt += (uint)len + (fin ? 1u : 0u);
+                if (len < c.SndMss)
+                {
+                    c.SndSml = c.SndNxt; // a small segment: the next one waits until this is acknowledged
+                }
                 c.Rtt.Start(c.SndNxt, nowMs);
                 if (!c.Rtx.Armed)
                 {

@@ -353,6 +353,7 @@ namespace NanoTcp.Tcp
             c.SndWl1 = 0;
             c.SndWl2 = 0;
             c.SndMaxWnd = 0;
+            c.SndSml = c.Iss;
             c.SndMss = 536; // RFC 9293 §3.7.1: default when the peer sends no MSS option
             c.FinQueued = false;
             c.GoBack = false;

@@ -75,6 +75,25 @@ def cmd_echo(port, n):
     done(sent=n, received=len(got), same=bytes(got) == data, seconds=round(time.monotonic() - t0, 3), local_port=local)
 
 
+def cmd_roundtrips(port, count, n):
+    """count request/reply exchanges of n bytes each on one connection (send n, read n back), then close."""
+    count, n = int(count), int(n)
+    s = connect(int(port))
+    same = True
+    for i in range(count):
+        data = os.urandom(n)
+        s.sendall(data)
+        got = bytearray()
+        while len(got) < n:
+            b = s.recv(n - len(got))
+            if not b:
+                break
+            got.extend(b)
+        same = same and bytes(got) == data
+    s.close()
+    done(count=count, size=n, same=same)
+
+
 def cmd_discard(port, n):
     """Sends n bytes to discard, half-closes and waits for the board's FIN."""
     data = os.urandom(n)
@@ -396,7 +415,7 @@ COMMANDS = {
     "echo": cmd_echo, "discard": cmd_discard, "chargen": cmd_chargen, "http": cmd_http,
     "sequential": cmd_sequential, "concurrent": cmd_concurrent, "hold": cmd_hold,
     "connect": cmd_connect, "server": cmd_server, "slowloris": cmd_slowloris,
-    "idle": cmd_idle, "vanish": cmd_vanish,
+    "idle": cmd_idle, "vanish": cmd_vanish, "roundtrips": cmd_roundtrips,
 }
 
 if __name__ == "__main__":

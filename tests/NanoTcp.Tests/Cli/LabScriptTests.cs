@@ -204,6 +204,8 @@ public class LabScriptTests : IDisposable
         var rto = Assert.Single(d.Timers, t => t.Kind == "retransmit");
         Assert.Equal((LadderSide.Right, "RTO 1 s"), (rto.Side, rto.Text));
         var zw = LabLadder.Build(LabCommand.Execute(LabScenarios.Find("zero-window")!), false);
-        Assert.Equal(new[] { "persist 1 s", "persist 2 s", "persist 4 s" }, zw.Timers.Where(t => t.Kind == "persist").Select(t => t.Text));
+        // The first bar runs from the board's win=0 ACK; the PC's application refills its ring (and
+        // so arms the persist timer) at the next step, 1 ms later.
+        Assert.Equal(new[] { "persist 1001 ms", "persist 2 s", "persist 4 s" }, zw.Timers.Where(t => t.Kind == "persist").Select(t => t.Text));
     }
 }

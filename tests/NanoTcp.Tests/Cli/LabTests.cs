@@ -157,8 +157,7 @@ public class LabTests
             "board -> PC SYN, ACK seq=0 ack=1 win=2048",
             "PC -> board ACK seq=1 ack=1 win=2048",
             "PC -> board ACK seq=1 ack=1 win=2048 [1460 bytes]",
-            "board -> PC ACK seq=1 ack=1461 win=588",
-            "PC -> board PSH, ACK seq=1461 ack=1 win=2048 [588 bytes]",
+            "PC -> board PSH, ACK seq=1461 ack=1 win=2048 [588 bytes]", // Minshall's Nagle: no wait for the first ACK
             "board -> PC ACK seq=1 ack=2049 win=0",
             "PC -> board ACK seq=2049 ack=1 win=2048 [1 byte]",
             "board -> PC ACK seq=1 ack=2049 win=0",
