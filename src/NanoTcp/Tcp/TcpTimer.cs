@@ -26,11 +26,6 @@ namespace NanoTcp.Tcp
             Armed = false;
         }
 
-        internal bool Due(long nowMs)
-        {
-            return Armed && nowMs >= At;
-        }
-
         /// <summary>The earlier of <paramref name="earliest"/> (-1 = none) and this deadline.</summary>
         internal long Earliest(long earliest)
         {

@@ -9,9 +9,12 @@ namespace NanoTcp.Trace
     {
         private readonly TraceEvent _event = new TraceEvent();
         private ITraceSink _sink;
-        /// <summary>The level (<see cref="Level"/>) as a field, so the hot paths test it in place
-        /// (<c>Active &gt;= level</c>) instead of calling <see cref="Wants"/> (the interpreter's call cost).
-        /// Without a sink such a test may pass: the event is then built and dropped by Emit.</summary>
+        private TraceLevel _level;
+        /// <summary>
+        /// What <see cref="Wants"/> answers, as a field: the level, or Off while there is no sink. The
+        /// hot paths test it in place (<c>Active &gt;= level</c>) instead of calling Wants (the
+        /// interpreter's call cost).
+        /// </summary>
         internal TraceLevel Active;
 
         public Tracer()
@@ -21,24 +24,30 @@ namespace NanoTcp.Trace
         public Tracer(ITraceSink sink, TraceLevel level)
         {
             _sink = sink;
-            Active = level;
+            _level = level;
+            Refresh();
         }
 
         public TraceLevel Level
         {
-            get { return Active; }
-            set { Active = value; }
+            get { return _level; }
+            set { _level = value; Refresh(); }
         }
 
         public ITraceSink Sink
         {
             get { return _sink; }
-            set { _sink = value; }
+            set { _sink = value; Refresh(); }
+        }
+
+        private void Refresh()
+        {
+            Active = _sink != null ? _level : TraceLevel.Off;
         }
 
         public bool Wants(TraceLevel level)
         {
-            return _sink != null && level != TraceLevel.Off && Active >= level;
+            return level != TraceLevel.Off && Active >= level;
         }
 
         public TraceEvent Begin(TraceKind kind, long nowMs)

@@ -27,7 +27,7 @@ namespace NanoTcp.Wire
             return (b[offset] | b[offset + 1] | b[offset + 2] | b[offset + 3] | b[offset + 4] | b[offset + 5]) == 0;
         }
 
-        /// <summary>Written out, not looped: every received frame's destination is compared (the interpreter's cost per loop step).</summary>
+        /// <summary>Written out, not looped: ARP compares a MAC per ARP frame (the interpreter's cost per loop step).</summary>
         public static bool Equal(byte[] a, int aOffset, byte[] b, int bOffset)
         {
             return a[aOffset] == b[bOffset] && a[aOffset + 1] == b[bOffset + 1] && a[aOffset + 2] == b[bOffset + 2]
