@@ -76,12 +76,14 @@ namespace NanoTcp.Scenarios
             if (index == i++) return new RtoBackoff();
             if (index == i++) return new RetransmissionEndsAtSndMax();
             if (index == i++) return new RttEstimation();
+            if (index == i++) return new RtoBackoffEnds();
             if (index == i++) return new FastRetransmitOnThreeDupAcks();
             if (index == i++) return new FastRecoveryPartialAck();
             if (index == i++) return new LimitedTransmit();
             if (index == i++) return new FastRecoveryInflation();
             if (index == i++) return new SackDuplicateAcksOnData();
             if (index == i++) return new SackShowsLoss();
+            if (index == i++) return new SackRttSample();
             if (index == i++) return new ZeroWindowPersist();
             if (index == i++) return new PersistGivesUpOnSilentPeer();
             if (index == i++) return new PersistOrphanGivesUp();

@@ -150,6 +150,26 @@ namespace NanoTcp.Scenarios
         }
     }
 
+    public sealed class SackRttSample : Scenario
+    {
+        public SackRttSample() : base("sack-rtt-sample", "the timed segment SACKed above a hole gives its RTT sample at once, as Linux takes it; its cumulative ACK would come only after the repair, or after a timeout that backs the RTO off again with no sample to bring it down") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = SackPeer.New(4096);
+            int h = SackPeer.Open(p, 536);
+            uint una = SackPeer.SendInitialWindow(p, h, 4000, 4, 536);
+            p.AdvanceTo(50);
+            p.Send(TcpFlags.Ack, p.PeerNxt, una + 536, 65535);
+            Check.Equal(536, SackPeer.Find(p, una + 2144), "the window moved: a fifth segment goes out, timed");
+            p.AdvanceTo(130);
+            // The second segment is lost; the third to the fifth arrive, so the duplicate ACK SACKs the timed one.
+            p.SendRaw(ScriptedPeer.PeerIp, p.PeerPortInUse, p.StackPort, TcpFlags.Ack, p.PeerNxt, una + 536, 65535,
+                null, 0, 0, 0, SackPeer.Blocks(new uint[] { una + 1072, una + 2680 }));
+            Check.True(p.Trace.Contains("[130] tcp#0 timer rtt-sample 80"), "an 80 ms sample from the SACK block");
+        }
+    }
+
     /// <summary>A peer that agrees to SACK (RFC 2018) and sends data with SACK blocks, for the scenarios above.</summary>
     internal static class SackPeer
     {

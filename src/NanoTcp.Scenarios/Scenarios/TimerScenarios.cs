@@ -78,16 +78,8 @@ namespace NanoTcp.Scenarios
 
         public override void Run()
         {
-            TcpConfig cfg = ScriptedPeer.DefaultConfig();
-            cfg.RtoMinMs = 200;
-            ScriptedPeer p = new ScriptedPeer(cfg);
-            SentSegment syn;
-            int h = p.Connect(80, out syn);
-            p.StackNxt = syn.Seq + 1;
-            p.AdvanceTo(100);
-            p.Send(TcpFlags.Syn | TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192, null, 1460); // R = 100 ms
-            p.PeerNxt++;
-            p.Next();
+            ScriptedPeer p = new ScriptedPeer(TimedConfig(2048));
+            int h = ConnectTimed(p);
             TcpConnection c = p.Stack.GetConnection(h);
             Check.Equal(100, c.SrttMs, "SRTT = R");
             Check.Equal(300, c.RtoMs, "RTO = 100 + 4·50");
@@ -111,6 +103,54 @@ namespace NanoTcp.Scenarios
             p.Send(TcpFlags.Ack, p.PeerNxt, p.StackNxt + 10, 8192);
             Check.Equal(95, c.SrttMs, "SRTT smoothed");
             Check.Equal(285, c.RtoMs, "RTO = 95 + 4·47.5");
+        }
+
+        /// <summary>The scripted peer's defaults with RtoMin 200 ms and a send ring of <paramref name="sendBuffer"/> bytes.</summary>
+        internal static TcpConfig TimedConfig(int sendBuffer)
+        {
+            TcpConfig cfg = ScriptedPeer.DefaultConfig();
+            cfg.RtoMinMs = 200;
+            cfg.SendBufferSize = sendBuffer;
+            return cfg;
+        }
+
+        /// <summary>Active open whose SYN-ACK arrives 100 ms after the SYN: SRTT 100, RTO 300 ms.</summary>
+        internal static int ConnectTimed(ScriptedPeer p)
+        {
+            SentSegment syn;
+            int h = p.Connect(80, out syn);
+            p.StackNxt = syn.Seq + 1;
+            p.AdvanceTo(100);
+            p.Send(TcpFlags.Syn | TcpFlags.Ack, p.PeerNxt, p.StackNxt, 8192, null, 1460); // R = 100 ms
+            p.PeerNxt++;
+            p.Next();
+            return h;
+        }
+    }
+
+    public sealed class RtoBackoffEnds : Scenario
+    {
+        public RtoBackoffEnds() : base("rto-backoff-ends", "RFC 8961 §4: an ACK of data sent only once ends the RTO back-off though it gives no RTT sample (the timed segment was the one resent); an ACK of resent data alone keeps it (rtt-estimate)") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = new ScriptedPeer(RttEstimation.TimedConfig(4096));
+            int h = RttEstimation.ConnectTimed(p); // RTO 300 ms
+            TcpConnection c = p.Stack.GetConnection(h);
+            // Two full segments; the first, the timed one, is lost.
+            p.Stack.Send(h, ScriptedPeer.Bytes(2920, 0), 0, 2920);
+            p.Stack.Poll(p.Now);
+            uint first = p.StackNxt;
+            Check.Equal(1460, p.Next().PayloadLength, "the first segment");
+            Check.Equal(1460, p.Next().PayloadLength, "the second segment");
+            p.AdvanceTo(400);
+            p.Expect(TcpFlags.Ack, first, p.PeerNxt);
+            Check.Equal(600, c.RtoMs, "backed off");
+            // The peer held the second segment: its ACK covers both, and the second was sent once.
+            p.AdvanceTo(450);
+            p.Send(TcpFlags.Ack, p.PeerNxt, first + 2920, 8192);
+            Check.Equal(100, c.SrttMs, "no sample: the timed segment was resent (Karn)");
+            Check.Equal(300, c.RtoMs, "back-off over: RTO = SRTT + 4·RTTVAR again");
         }
     }
 

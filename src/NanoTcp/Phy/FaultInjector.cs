@@ -149,16 +149,20 @@ namespace NanoTcp.Phy
             get { return (_tx == null ? 0 : DirectionBytes(_transmitFrames)) + (_rx == null ? 0 : DirectionBytes(_receiveFrames) + _scratch.Length); }
         }
 
-        /// <summary>True when no random fault, delay or jitter is set: frames then pass straight through.</summary>
-        private bool NoRandomFaults
+        /// <summary>
+        /// True when a direction whose faults are <paramref name="on"/> damages or delays frames: delay and
+        /// jitter are faults like the rest, so a direction with its faults off passes frames straight on
+        /// (with a queue there, a burst beyond its size would be lost on a direction meant to be clean).
+        /// </summary>
+        private bool FaultsArmed(bool on)
         {
-            get { return DropPerMille == 0 && DuplicatePerMille == 0 && ReorderPerMille == 0 && CorruptPerMille == 0; }
+            return on && (DropPerMille != 0 || DuplicatePerMille != 0 || ReorderPerMille != 0 || CorruptPerMille != 0
+                || DelayMs != 0 || JitterMs != 0);
         }
 
         public bool Transmit(byte[] buffer, int offset, int length, long nowMs)
         {
-            if ((_tx == null || (_tx.Queue.Count == 0 && _tx.HeldLength == 0)) && DelayMs == 0 && JitterMs == 0 && TransmitDelayMs == 0
-                && (!FaultsOnTransmit || NoRandomFaults))
+            if ((_tx == null || (_tx.Queue.Count == 0 && _tx.HeldLength == 0)) && TransmitDelayMs == 0 && !FaultsArmed(FaultsOnTransmit))
             {
                 // Nothing armed but (perhaps) a targeted drop: the frame goes straight to the device,
                 // which keeps its own answer (a refused frame stays refused).
@@ -181,7 +185,7 @@ namespace NanoTcp.Phy
             {
                 FlushTransmit(nowMs);
             }
-            if ((_rx == null || (_rx.Queue.Count == 0 && _rx.HeldLength == 0)) && DelayMs == 0 && JitterMs == 0 && (!FaultsOnReceive || NoRandomFaults))
+            if ((_rx == null || (_rx.Queue.Count == 0 && _rx.HeldLength == 0)) && !FaultsArmed(FaultsOnReceive))
             {
                 while (true)
                 {
@@ -271,7 +275,7 @@ namespace NanoTcp.Phy
             }
             if (!faults)
             {
-                Enqueue(d, buffer, offset, length, nowMs);
+                Enqueue(d, buffer, offset, length, nowMs, false);
                 return;
             }
             if (_rand.ChancePerMille(DropPerMille))
@@ -301,7 +305,7 @@ namespace NanoTcp.Phy
                     Reordered++;
                     continue;
                 }
-                Enqueue(d, buffer, offset, length, nowMs);
+                Enqueue(d, buffer, offset, length, nowMs, true);
                 // The held frame goes right after the one that overtook it.
                 if (d.HeldLength > 0)
                 {
@@ -317,9 +321,13 @@ namespace NanoTcp.Phy
             return length > 14 && b[offset + 12] == 0x08 && b[offset + 13] == 0x00;
         }
 
-        private void Enqueue(Direction d, byte[] buffer, int offset, int length, long nowMs)
+        private void Enqueue(Direction d, byte[] buffer, int offset, int length, long nowMs, bool faults)
         {
-            long due = nowMs + DelayMs + (d == _tx ? TransmitDelayMs : 0) + (JitterMs > 0 ? _rand.Next(JitterMs + 1) : 0);
+            long due = nowMs + (d == _tx ? TransmitDelayMs : 0);
+            if (faults)
+            {
+                due += DelayMs + (JitterMs > 0 ? _rand.Next(JitterMs + 1) : 0);
+            }
             // A FIFO never lets a later frame leave before an earlier one: jitter cannot reorder.
             if (d.Queue.Count > 0 && due < d.LastDue)
             {
@@ -340,7 +348,7 @@ namespace NanoTcp.Phy
             {
                 int n = d.HeldLength;
                 d.HeldLength = 0;
-                Enqueue(d, d.Held, 0, n, nowMs);
+                Enqueue(d, d.Held, 0, n, nowMs, true); // only faults hold a frame back
             }
         }
 

@@ -58,6 +58,26 @@ namespace NanoTcp.Tcp
             {
                 return -1;
             }
+            return Sample(nowMs, minMs, maxMs);
+        }
+
+        /// <summary>
+        /// A SACK block [<paramref name="left"/>, <paramref name="right"/>) reports the timed segment held by
+        /// the peer: as good a sample as a cumulative ACK (the segment was sent once), taken when a hole
+        /// below it would delay the cumulative ACK, often past an RTO that then backs off again without a
+        /// sample to bring it down. Linux takes the same (sack_rtt). Returns the sample or -1, like OnAck.
+        /// </summary>
+        internal int OnSack(uint left, uint right, long nowMs, int minMs, int maxMs)
+        {
+            if (!_timing || !SeqNumber.Lt(left, _timedSeq) || SeqNumber.Lt(right, _timedSeq))
+            {
+                return -1;
+            }
+            return Sample(nowMs, minMs, maxMs);
+        }
+
+        private int Sample(long nowMs, int minMs, int maxMs)
+        {
             _timing = false;
             int sample = (int)(nowMs - _timedAtMs);
             if (sample < 1) sample = 1;
@@ -73,9 +93,29 @@ namespace NanoTcp.Tcp
                 if (delta < 0) delta = -delta;
                 _rttvarX4 += delta - (_rttvarX4 >> 2); // RTTVAR += (|R − SRTT| − RTTVAR)/4
             }
-            int var = _rttvarX4 > 1 ? _rttvarX4 : 1; // max(G, 4·RTTVAR)
-            _rto = Clamp((_srttX8 >> 3) + var, minMs, maxMs);
+            _rto = Estimate(minMs, maxMs);
             return sample;
+        }
+
+        /// <summary>
+        /// RFC 8961 §4 (4a): data sent once was acknowledged, so the path delivers again: the backed-off
+        /// RTO goes back to SRTT + 4·RTTVAR without waiting for a sample. Waiting for one (Karn's
+        /// original rule) keeps a 60 s RTO through every later loss when most flights hold a
+        /// retransmission, as with 2 KB windows at 10 % loss. Nothing to undo before the first sample.
+        /// </summary>
+        internal void EndBackoff(int minMs, int maxMs)
+        {
+            if (_srttX8 != 0)
+            {
+                _rto = Estimate(minMs, maxMs);
+            }
+        }
+
+        /// <summary>RFC 6298 (2.3): SRTT + max(G, 4·RTTVAR), clamped.</summary>
+        private int Estimate(int minMs, int maxMs)
+        {
+            int var = _rttvarX4 > 1 ? _rttvarX4 : 1;
+            return Clamp((_srttX8 >> 3) + var, minMs, maxMs);
         }
 
         /// <summary>RFC 6298 5.5: the timer expired, double the RTO (up to the maximum).</summary>

@@ -16,7 +16,7 @@ namespace NanoTcp.Tcp
             c.ProbesUnanswered = 0; // the peer is there and answering
             bool windowChanged = window != c.SndWnd;
             _sackHeld = 0;
-            bool sackedNew = c.SackOk && s.Options.SackBlocks > 0 && ReadSackBlocks(c, s.Options, ack);
+            bool sackedNew = c.SackOk && s.Options.SackBlocks > 0 && ReadSackBlocks(c, s.Options, ack, nowMs);
             if (SeqNumber.Lt(c.SndUna, ack))
             {
                 if (NewAck(c, ack, nowMs))
@@ -75,6 +75,11 @@ namespace NanoTcp.Tcp
             if (sample >= 0)
             {
                 TraceTimer(c, TcpTimerCode.RttSample, sample, nowMs);
+            }
+            if (SeqNumber.Lt(c.RtxHigh, ack))
+            {
+                c.RtxHigh = ack;            // octets never resent were acknowledged: no more back-off
+                c.Rtt.EndBackoff(_rtoMin, _rtoMax);
             }
             c.Retries = 0;
             c.LimitedTransmitBytes = 0;
@@ -140,7 +145,7 @@ namespace NanoTcp.Tcp
         /// SND.NXT go to <see cref="_sackHeld"/>. Blocks at or below the ACK (D-SACK, RFC 2883) or beyond
         /// SND.NXT count nothing. A receiver reports disjoint blocks, so their sum is what it holds (or less).
         /// </summary>
-        private bool ReadSackBlocks(TcpConnection c, TcpOptions o, uint ack)
+        private bool ReadSackBlocks(TcpConnection c, TcpOptions o, uint ack, long nowMs)
         {
             uint floor = SeqNumber.Lt(c.SndUna, ack) && SeqNumber.Le(ack, c.SndNxt) ? ack : c.SndUna;
             uint high = SeqNumber.Lt(floor, c.HighSacked) && SeqNumber.Le(c.HighSacked, c.SndNxt) ? c.HighSacked : floor;
@@ -155,6 +160,10 @@ namespace NanoTcp.Tcp
                 {
                     continue;
                 }
+                if (c.Rtt.Timing)
+                {
+                    SackSample(c, left, right, nowMs);
+                }
                 if (SeqNumber.Lt(left, floor)) left = floor;
                 held += SeqNumber.Diff(right, left);
                 if (SeqNumber.Lt(high, right))
@@ -166,6 +175,16 @@ namespace NanoTcp.Tcp
             c.HighSacked = high;
             _sackHeld = held;
             return fresh;
+        }
+
+        /// <summary>A SACK block that holds the timed segment gives an RTT sample (<see cref="RttEstimator.OnSack"/>).</summary>
+        private void SackSample(TcpConnection c, uint left, uint right, long nowMs)
+        {
+            int sample = c.Rtt.OnSack(left, right, nowMs, _rtoMin, _rtoMax);
+            if (sample >= 0)
+            {
+                TraceTimer(c, TcpTimerCode.RttSample, sample, nowMs);
+            }
         }
 
         /// <summary>RFC 2883 §4: a first block inside another block reports a duplicate segment, not more data held.</summary>

@@ -84,6 +84,11 @@ namespace NanoTcp.Tcp
         /// <summary>Go-back-N after an RTO (or a refused probe octet): [RtxNext, SND.NXT) is resent before new data.</summary>
         internal bool GoBack;
         internal uint RtxNext;
+        /// <summary>
+        /// End of the highest octet ever resent (or SND.UNA, when higher): an ACK above it acknowledges
+        /// data sent once, which ends the RTO back-off (RFC 8961 §4).
+        /// </summary>
+        internal uint RtxHigh;
         /// <summary>The SYN or SYN-ACK was retransmitted after a timeout (RFC 6298 5.7).</summary>
         internal bool HandshakeTimedOut;
         /// <summary>Consecutive retransmission timeouts without progress.</summary>

@@ -129,6 +129,11 @@ namespace NanoTcp.Tcp
                 return -1;
             }
             c.RetransmitCount++;
+            uint end = seq + (uint)len + (fin ? 1u : 0u);
+            if (SeqNumber.Lt(c.RtxHigh, end))
+            {
+                c.RtxHigh = end;
+            }
             return len + (fin ? 1 : 0);
         }
     }

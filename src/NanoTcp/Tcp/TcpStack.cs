@@ -358,6 +358,7 @@ namespace NanoTcp.Tcp
             c.FinQueued = false;
             c.GoBack = false;
             c.RtxNext = c.Iss;
+            c.RtxHigh = c.Iss;
             c.HandshakeTimedOut = false;
             c.Retries = 0;
             c.ProbesUnanswered = 0;

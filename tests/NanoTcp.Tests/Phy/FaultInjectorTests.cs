@@ -55,6 +55,26 @@ public class FaultInjectorTests
     }
 
     [Fact]
+    public void AReceiveSideWithItsFaultsOffPassesABurstStraightOnWhileTransmitsAreDelayed()
+    {
+        // As two stacks use it: faults (a delay among them) on what each end transmits, none on what it
+        // receives. A burst of received frames must all arrive; a receive queue sized for one frame once
+        // kept the first and lost the rest.
+        var link = new MemoryLink(16, 1514);
+        var fi = new FaultInjector(link.B, 1, 16, 1, false) { DelayMs = 1, FaultsOnReceive = false };
+        for (int i = 0; i < 5; i++) link.A.Transmit(Frame(i), 0, 60, 0);
+        var rx = new byte[1514];
+        var got = new List<int>();
+        for (long now = 0; now < 5; now++)
+        {
+            while (fi.Receive(rx, 0, rx.Length, now) > 0) got.Add(Id(rx));
+        }
+        Assert.Equal(Enumerable.Range(0, 5), got);
+        Assert.Equal(0, fi.Overflowed);
+        Assert.False(fi.QueuesReserved, "nothing to queue on the receive side");
+    }
+
+    [Fact]
     public void LossRateIsNearTheSettingAndSeedReproducesTheRun()
     {
         List<int> Run(uint seed)
