@@ -84,6 +84,7 @@ namespace NanoTcp.Scenarios
             if (index == i++) return new SackDuplicateAcksOnData();
             if (index == i++) return new SackShowsLoss();
             if (index == i++) return new SackRttSample();
+            if (index == i++) return new SackDupAcksMoveWindow();
             if (index == i++) return new ZeroWindowPersist();
             if (index == i++) return new PersistGivesUpOnSilentPeer();
             if (index == i++) return new PersistOrphanGivesUp();

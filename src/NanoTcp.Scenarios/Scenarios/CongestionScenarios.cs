@@ -170,6 +170,28 @@ namespace NanoTcp.Scenarios
         }
     }
 
+    public sealed class SackDupAcksMoveWindow : Scenario
+    {
+        public SackDupAcksMoveWindow() : base("sack-dup-acks-move-window", "the first of four segments lost; each of the peer's three duplicate ACKs SACKs one more segment and opens its window a little, as its application reads: RFC 6675 counts them whatever window they offer, so the third brings fast retransmit") { }
+
+        public override void Run()
+        {
+            ScriptedPeer p = SackPeer.New(4096);
+            int h = SackPeer.Open(p, 536);
+            uint una = SackPeer.SendInitialWindow(p, h, 4000, 4, 536);
+            p.AdvanceTo(50);
+            p.Send(TcpFlags.Ack, p.PeerNxt, una, 60000); // a window update, no duplicate ACK
+            for (int k = 1; k <= 3; k++)
+            {
+                p.SendRaw(ScriptedPeer.PeerIp, p.PeerPortInUse, p.StackPort, TcpFlags.Ack, p.PeerNxt, una, 60000 + 1000 * k,
+                    null, 0, 0, 0, SackPeer.Blocks(new uint[] { una + 536, una + 536 + 536 * (uint)k }));
+            }
+            TcpConnection c = p.Stack.GetConnection(h);
+            Check.Equal(536, SackPeer.Find(p, una), "the lost segment resent");
+            Check.Equal(1, c.FastRetransmits, "by fast retransmit, not a timeout");
+        }
+    }
+
     /// <summary>A peer that agrees to SACK (RFC 2018) and sends data with SACK blocks, for the scenarios above.</summary>
     internal static class SackPeer
     {

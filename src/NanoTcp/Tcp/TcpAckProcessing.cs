@@ -24,14 +24,13 @@ namespace NanoTcp.Tcp
                     return true;
                 }
             }
-            else if (ack == c.SndUna && c.SndUna != c.SndNxt && window != 0 && !windowChanged
-                && (sackedNew || (s.PayloadLength == 0 && !s.Fin)))
+            else if (ack == c.SndUna && c.SndUna != c.SndNxt && window != 0
+                && (sackedNew || (!windowChanged && s.PayloadLength == 0 && !s.Fin)))
             {
-                // A duplicate ACK: RFC 5681 §2 (no data, same window), or one that rides on the peer's data
-                // but whose SACK blocks report octets not SACKed before (RFC 6675 §2): in a two-way transfer
-                // most of the peer's duplicate ACKs do. The same window is still asked for: counting the
-                // ones that move it too made two of these stacks with 64 KB rings through 10 % loss twice as
-                // slow. Answers to zero-window probes (window 0) repeat the same ACK too, but say "full", not "lost".
+                // A duplicate ACK: RFC 5681 §2 (no data, same window), or, with SACK, one whose blocks report
+                // octets not SACKed before, whatever it carries and whatever window it offers (RFC 6675 §2):
+                // in a two-way transfer most of the peer's duplicate ACKs ride on its data and move its window.
+                // Answers to zero-window probes (window 0) repeat the same ACK too, but say "full", not "lost".
                 DuplicateAck(c, _sackHeld > 2 * c.SndMss, nowMs);
             }
             UpdateSendWindow(c, s.Seq, ack, window);
