@@ -10,13 +10,14 @@ namespace NanoTcp.Bench;
 /// TCP on this machine: static footprint of the default and large configurations, then bulk
 /// transfers between two complete stacks (NetInterface + TcpStack) over a MemoryLink: MB/s of
 /// payload (both directions together), ns per segment, bytes allocated per segment.
-/// Run: dotnet run -c Release --project bench/NanoTcp.Bench -- tcp [megabytes each way, default 32]
+/// Run: dotnet run -c Release --project bench/NanoTcp.Bench -- tcp [megabytes each way, default 32] [seeds, default 31]
 /// </summary>
 public static class TcpBench
 {
     public static int Run(string[] args)
     {
         long mb = args.Length > 0 && long.TryParse(args[0], out long m) ? m : 32;
+        int runs = args.Length > 1 && int.TryParse(args[1], out int r) && r > 0 ? r : 31;
         Footprint("default TcpConfig (4 connections, 2 listeners, 2 KB rings)", new TcpConfig());
         Footprint("large TcpConfig (64 KB rings)", Large());
         Console.WriteLine();
@@ -25,18 +26,17 @@ public static class TcpBench
         Bulk("default, 10% loss 5% dup 5% reorder", Lossy(new TcpConfig()), Math.Max(1, mb / 8), 100);
         Bulk("large, 10% loss 5% dup 5% reorder", Lossy(Large()), Math.Max(1, mb / 8), 100);
         // One seed is one path through the losses: RTO back-off runs make single figures vary a lot.
-        Seeds("default, 10% loss, 1 MB each way", () => Lossy(new TcpConfig()));
-        Seeds("large, 10% loss, 1 MB each way", () => Lossy(Large()));
+        Seeds("default, 10% loss, 1 MB each way", () => Lossy(new TcpConfig()), runs);
+        Seeds("large, 10% loss, 1 MB each way", () => Lossy(Large()), runs);
         return 0;
     }
 
     /// <summary>
     /// Virtual time of a 1 MB transfer each way through 10 % loss, 5 % duplication and 5 % reordering,
-    /// over 31 seeds: runs of RTO back-off make the median of a handful of seeds swing by half.
+    /// over many seeds (31 by default): runs of RTO back-off make the median of a handful swing by half.
     /// </summary>
-    private static void Seeds(string name, Func<TcpConfig> config)
+    private static void Seeds(string name, Func<TcpConfig> config, int runs)
     {
-        const int runs = 31;
         var seconds = new List<double>();
         long overflowed = 0;
         for (int seed = 1; seed <= runs; seed++)

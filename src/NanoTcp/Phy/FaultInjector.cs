@@ -132,6 +132,7 @@ namespace NanoTcp.Phy
         public long Duplicated;
         public long Reordered;
         public long Corrupted;
+        /// <summary>Frames lost to a full queue: the injector's own, or the device's behind it when a delayed frame is due.</summary>
         public long Overflowed;
 
         public INetworkDevice Inner { get { return _inner; } }
@@ -250,7 +251,10 @@ namespace NanoTcp.Phy
             ReleaseHeld(_tx, nowMs, false);
             while (_tx.Queue.Count > 0 && _tx.Queue.HeadDue <= nowMs)
             {
-                _tx.Queue.TransmitHead(_inner, nowMs);
+                if (!_tx.Queue.TransmitHead(_inner, nowMs))
+                {
+                    Overflowed++; // the device behind refused it: lost, as on a full wire
+                }
             }
         }
 

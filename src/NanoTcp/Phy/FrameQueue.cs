@@ -55,7 +55,10 @@ namespace NanoTcp.Phy
             get { return _count == 0 ? long.MaxValue : _due[_head]; }
         }
 
-        /// <summary>Transmits the head frame on <paramref name="device"/> straight from its slot and removes it; false when empty.</summary>
+        /// <summary>
+        /// Transmits the head frame on <paramref name="device"/> straight from its slot and removes it; false
+        /// when empty, or when the device refused the frame (it is removed all the same: a busy wire loses it).
+        /// </summary>
         public bool TransmitHead(INetworkDevice device, long nowMs)
         {
             if (_count == 0)
@@ -65,8 +68,7 @@ namespace NanoTcp.Phy
             int slot = _head;
             _head = (_head + 1) % _lengths.Length;
             _count--;
-            device.Transmit(_data, slot * _slotSize, _lengths[slot], nowMs);
-            return true;
+            return device.Transmit(_data, slot * _slotSize, _lengths[slot], nowMs);
         }
 
         /// <summary>Copies the head frame out and removes it; returns its length (0 when empty).

@@ -75,6 +75,18 @@ public class FaultInjectorTests
     }
 
     [Fact]
+    public void DelayedFramesTheDeviceRefusesAreLostAndCounted()
+    {
+        var link = new MemoryLink(2, 1514); // the wire holds two frames
+        var fi = new FaultInjector(link.A, 1, 8, 1, false) { DelayMs = 1, FaultsOnReceive = false };
+        for (int i = 0; i < 5; i++) fi.Transmit(Frame(i), 0, 60, 0);
+        Assert.Equal(0, fi.Overflowed);
+        fi.Receive(new byte[1514], 0, 1514, 1); // all five are due: two find room
+        Assert.Equal(3, fi.Overflowed);
+        Assert.Equal(2, link.PendingAtB);
+    }
+
+    [Fact]
     public void LossRateIsNearTheSettingAndSeedReproducesTheRun()
     {
         List<int> Run(uint seed)
