@@ -136,8 +136,7 @@ namespace NanoTcp.Scenarios
             int h = SackPeer.Open(p, 536);
             uint una = SackPeer.SendInitialWindow(p, h, 4000, 4, 536);
             p.AdvanceTo(50);
-            p.SendRaw(ScriptedPeer.PeerIp, p.PeerPortInUse, p.StackPort, TcpFlags.Ack, p.PeerNxt, una, 65535,
-                null, 0, 0, 0, SackPeer.Blocks(new uint[] { una + 536, una + 2144 }));
+            SackPeer.Ack(p, una, 65535, new uint[] { una + 536, una + 2144 });
             int first = SackPeer.Find(p, una);
             Check.Equal(536, first, "the first segment resent on the first duplicate ACK");
             TcpConnection c = p.Stack.GetConnection(h);
@@ -164,8 +163,7 @@ namespace NanoTcp.Scenarios
             Check.Equal(536, SackPeer.Find(p, una + 2144), "the window moved: a fifth segment goes out, timed");
             p.AdvanceTo(130);
             // The second segment is lost; the third to the fifth arrive, so the duplicate ACK SACKs the timed one.
-            p.SendRaw(ScriptedPeer.PeerIp, p.PeerPortInUse, p.StackPort, TcpFlags.Ack, p.PeerNxt, una + 536, 65535,
-                null, 0, 0, 0, SackPeer.Blocks(new uint[] { una + 1072, una + 2680 }));
+            SackPeer.Ack(p, una + 536, 65535, new uint[] { una + 1072, una + 2680 });
             Check.True(p.Trace.Contains("[130] tcp#0 timer rtt-sample 80"), "an 80 ms sample from the SACK block");
         }
     }
@@ -183,8 +181,7 @@ namespace NanoTcp.Scenarios
             p.Send(TcpFlags.Ack, p.PeerNxt, una, 60000); // a window update, no duplicate ACK
             for (int k = 1; k <= 3; k++)
             {
-                p.SendRaw(ScriptedPeer.PeerIp, p.PeerPortInUse, p.StackPort, TcpFlags.Ack, p.PeerNxt, una, 60000 + 1000 * k,
-                    null, 0, 0, 0, SackPeer.Blocks(new uint[] { una + 536, una + 536 + 536 * (uint)k }));
+                SackPeer.Ack(p, una, 60000 + 1000 * k, new uint[] { una + 536, una + 536 + 536 * (uint)k });
             }
             TcpConnection c = p.Stack.GetConnection(h);
             Check.Equal(536, SackPeer.Find(p, una), "the lost segment resent");
@@ -247,6 +244,13 @@ namespace NanoTcp.Scenarios
                 TcpOptions.WriteSackBlock(b, 0, k, edges[2 * k], edges[2 * k + 1]);
             }
             return b;
+        }
+
+        /// <summary>A pure ACK of <paramref name="ack"/> offering <paramref name="window"/>, with the SACK blocks <paramref name="edges"/>.</summary>
+        public static void Ack(ScriptedPeer p, uint ack, int window, uint[] edges)
+        {
+            p.SendRaw(ScriptedPeer.PeerIp, p.PeerPortInUse, p.StackPort, TcpFlags.Ack, p.PeerNxt, ack, window,
+                null, 0, 0, 0, Blocks(edges));
         }
 
         /// <summary>The peer's next data segment, ACKing <paramref name="ack"/>, with SACK blocks when <paramref name="edges"/> is not null.</summary>

@@ -78,7 +78,10 @@ namespace NanoTcp.Tcp
             if (SeqNumber.Lt(c.RtxHigh, ack))
             {
                 c.RtxHigh = ack;            // octets never resent were acknowledged: no more back-off
-                c.Rtt.EndBackoff(_rtoMin, _rtoMax);
+                if (sample < 0)
+                {
+                    c.Rtt.EndBackoff(_rtoMin, _rtoMax); // (a sample has just set the RTO from the estimate)
+                }
             }
             c.Retries = 0;
             c.LimitedTransmitBytes = 0;
