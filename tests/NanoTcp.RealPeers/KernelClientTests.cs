@@ -41,7 +41,12 @@ public class KernelClientTests
         // Half-close: the kernel's FIN came while the echo was still flowing back; the board kept sending after it.
         int fin = cap.FirstFrame($"ip.src == {RealPeerRig.HostIp} && tcp.flags.fin == 1");
         Assert.True(cap.Count($"ip.src == {RealPeerRig.BoardIp} && tcp.len > 0 && frame.number > {fin}") > 0, "no echo data after the kernel's FIN");
-        Assert.Equal(0, cap.Count("tcp.analysis.retransmission || tcp.analysis.fast_retransmission"));
+        // The board resends nothing on a clean link. The kernel sometimes does, when it has filled the
+        // board's window and a timer of its own fires before the board's ACK arrives; that is printed.
+        List<string> resent = cap.Summary("tcp.analysis.retransmission || tcp.analysis.fast_retransmission");
+        int byBoard = cap.Count($"ip.src == {RealPeerRig.BoardIp} && (tcp.analysis.retransmission || tcp.analysis.fast_retransmission)");
+        Assert.True(byBoard == 0, "the board retransmitted on a clean link:\n" + string.Join("\n", resent));
+        if (resent.Count > 0) _out.WriteLine("the kernel resent (no frame is lost on this link):\n" + string.Join("\n", resent));
     }
 
     [RealPeerFact]
