@@ -25,7 +25,19 @@ public sealed class HostProcess : IDisposable
 
     public int Id => _p.Id;
 
-    public bool HasExited => _p.HasExited;
+    /// <summary>
+    /// True once the program has ended and everything it printed is in <see cref="Output"/>:
+    /// the process can be reported ended before the asynchronous readers deliver its last lines.
+    /// </summary>
+    public bool HasExited
+    {
+        get
+        {
+            if (!_p.HasExited) return false;
+            _p.WaitForExit(); // drains the asynchronous readers
+            return true;
+        }
+    }
 
     public int ExitCode => _p.ExitCode;
 
