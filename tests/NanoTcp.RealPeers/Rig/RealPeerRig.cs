@@ -23,7 +23,8 @@ public interface IBoardApp
 /// tcpdump capturing on the TAP. The board runs on its own thread exactly like `nanotcp tap`;
 /// tests reach it only through <see cref="Invoke{T}"/> and its serial console.
 /// <see cref="Finish"/> checks the capture with tshark and marks the test passed; a rig disposed
-/// without it keeps the pcap and the board's console next to it and prints both paths.
+/// without it, or after an assertion failed on the test's thread (also one about the capture
+/// <see cref="Finish"/> returned), keeps the pcap and the board's console next to it and prints both paths.
 /// </summary>
 public sealed class RealPeerRig : IDisposable
 {
@@ -57,6 +58,8 @@ public sealed class RealPeerRig : IDisposable
     private volatile bool _stop;
     private volatile Exception? _loopError;
     private bool _passed;
+    private volatile bool _assertionFailed;
+    private readonly int _testThread = Environment.CurrentManagedThreadId;
     private bool _captureChecked;
 
     private RealPeerRig(ITestOutputHelper output, string name)
@@ -69,6 +72,13 @@ public sealed class RealPeerRig : IDisposable
         TapName = $"ntp{id}x{n}";
         Directory.CreateDirectory(KeepDirectory);
         PcapPath = Path.Combine(KeepDirectory, $"{name}-{id}-{n}.pcap");
+        AppDomain.CurrentDomain.FirstChanceException += OnException;
+    }
+
+    /// <summary>An assertion that fails after <see cref="Finish"/> still keeps the evidence.</summary>
+    private void OnException(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+    {
+        if (e.Exception is Xunit.Sdk.XunitException && Environment.CurrentManagedThreadId == _testThread) _assertionFailed = true;
     }
 
     public string Name { get; }
@@ -288,7 +298,7 @@ public sealed class RealPeerRig : IDisposable
     /// <summary>
     /// The end of a test: the board's loop never threw, the interface accounted for every frame,
     /// the capture is complete and tshark finds no problem in it. Returns the capture for
-    /// further questions; the test counts as passed (its pcap is deleted) after this.
+    /// further questions; the test counts as passed (its pcap is deleted) unless an assertion fails later.
     /// <paramref name="forged"/>: a display filter for the frames the test forged wrong on purpose
     /// (hostile input); tshark's checks skip them, everything else is checked.
     /// </summary>
@@ -342,6 +352,7 @@ public sealed class RealPeerRig : IDisposable
 
     public void Dispose()
     {
+        AppDomain.CurrentDomain.FirstChanceException -= OnException;
         _stop = true;
         _loop?.Join(10000);
         lock (_processes)
@@ -361,7 +372,7 @@ public sealed class RealPeerRig : IDisposable
         _tap?.Dispose();   // closing the descriptor deletes the TAP...
         _net?.Dispose();   // ...and then the namespace goes
         if (HostNetwork.NamespaceExists(Namespace)) HostNetwork.Exec("ip", null, "netns", "del", Namespace);
-        if (_passed)
+        if (_passed && !_assertionFailed)
         {
             if (File.Exists(PcapPath)) File.Delete(PcapPath);
         }
