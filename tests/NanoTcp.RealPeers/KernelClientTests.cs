@@ -42,11 +42,20 @@ public class KernelClientTests
         int fin = cap.FirstFrame($"ip.src == {RealPeerRig.HostIp} && tcp.flags.fin == 1");
         Assert.True(cap.Count($"ip.src == {RealPeerRig.BoardIp} && tcp.len > 0 && frame.number > {fin}") > 0, "no echo data after the kernel's FIN");
         // The board resends nothing on a clean link. The kernel sometimes does, when it has filled the
-        // board's window and a timer of its own fires before the board's ACK arrives; that is printed.
+        // board's window and the board's ACK comes later than two of the kernel's smoothed RTTs (tens
+        // of microseconds on this link; a busy machine delays the board's thread longer): that is the
+        // kernel's tail loss probe (RFC 8985), measured in its counters and printed, not a fault.
         List<string> resent = cap.Summary("tcp.analysis.retransmission || tcp.analysis.fast_retransmission");
         int byBoard = cap.Count($"ip.src == {RealPeerRig.BoardIp} && (tcp.analysis.retransmission || tcp.analysis.fast_retransmission)");
         Assert.True(byBoard == 0, "the board retransmitted on a clean link:\n" + string.Join("\n", resent));
-        if (resent.Count > 0) _out.WriteLine("the kernel resent (no frame is lost on this link):\n" + string.Join("\n", resent));
+        if (resent.Count > 0)
+        {
+            // Which of the kernel's timers it was: a tail loss probe (RFC 8985, after about two
+            // smoothed RTTs of silence) or a retransmission timeout.
+            _out.WriteLine("the kernel resent (no frame is lost on this link):\n" + string.Join("\n", resent));
+            _out.WriteLine($"the kernel's counters: tail loss probes {LossTests.KernelCounter(rig, "TcpExtTCPLossProbes")}, "
+                + $"retransmission timeouts {LossTests.KernelCounter(rig, "TcpExtTCPTimeouts")}");
+        }
     }
 
     [RealPeerFact]
