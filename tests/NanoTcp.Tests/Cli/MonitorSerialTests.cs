@@ -66,7 +66,11 @@ public class MonitorSerialTests
             }) { IsBackground = true };
             reader.Start();
 
-            monitor = Process.Start(CliProcess.StartInfo(dir, new[] { "monitor", portEnd, "--baud", "115200", "--pcap", pcap, "--log", log, "--svg", svg }))!;
+            // SIGINT restored to its default for the monitor: a test run started in the background (a
+            // non-interactive shell's `&`, nohup) ignores SIGINT, a child inherits that, and .NET leaves
+            // an ignored SIGINT ignored, as a background job's should be; Ctrl-C would never reach it.
+            monitor = Process.Start(CliProcess.StartInfo(dir, new[] { "monitor", portEnd, "--baud", "115200", "--pcap", pcap, "--log", log, "--svg", svg },
+                "env", "--default-signal=INT"))!;
             monitor.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
             monitor.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine("stderr: " + e.Data); };
             monitor.BeginOutputReadLine();
