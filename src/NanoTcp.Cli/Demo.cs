@@ -111,7 +111,10 @@ public static class Demo
         int tn = pcTcp.Receive(h, buffer, 0, buffer.Length);
         string tcpEchoed = tn > 0 ? Encoding.ASCII.GetString(buffer, 0, tn) : "(nothing)";
 
-        output.WriteLine("-- the PC closes first: FIN, ACK, then the board's FIN, ACK; the PC waits in TIME-WAIT");
+        // Three segments, not the textbook's four: say so, and where the four are shown.
+        output.WriteLine("-- the PC closes first (FIN); the board's echo service closes at once, so the board's ACK of that FIN");
+        output.WriteLine("   rides on its own FIN (FIN, ACK); the PC's ACK ends it and the PC waits in TIME-WAIT");
+        output.WriteLine("   (nanotcp lab three-way-close explains it; nanotcp lab four-way-close shows four segments)");
         pcTcp.Shutdown(h);
         long timeWaitStart = -1;
         Step(300, now =>

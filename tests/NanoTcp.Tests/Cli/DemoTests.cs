@@ -51,6 +51,7 @@ public class DemoTests
             "board | [   3017] tcp#0 SYN-RECEIVED -> ESTABLISHED",
             "LEDs  ● ready  ○ handshake  ● established  ○ closing  (established)",
             "len=14",
+            "rides on its own FIN (FIN, ACK)", // three segments, said so (the capture test checks the wire)
             "pc    | [   3034] tcp#0 ESTABLISHED -> FIN-WAIT-1",
             "board | [   3036] tcp#0 ESTABLISHED -> CLOSE-WAIT",
             "board | [   3036] tcp#0 CLOSE-WAIT -> LAST-ACK",
