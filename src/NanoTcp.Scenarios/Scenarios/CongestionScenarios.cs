@@ -132,10 +132,7 @@ namespace NanoTcp.Scenarios
         public override void Run()
         {
             ScriptedPeer p = SackPeer.New(4096);
-            // MSS 536: the initial window holds four segments (RFC 3390 form: 2144 bytes).
-            int h = SackPeer.Open(p, 536);
-            uint una = SackPeer.SendInitialWindow(p, h, 4000, 4, 536);
-            p.AdvanceTo(50);
+            uint una = SackPeer.FourSmallSegmentsOut(p, out int h);
             SackPeer.Ack(p, una, 65535, new uint[] { una + 536, una + 2144 });
             int first = SackPeer.Find(p, una);
             Check.Equal(536, first, "the first segment resent on the first duplicate ACK");
@@ -156,9 +153,7 @@ namespace NanoTcp.Scenarios
         public override void Run()
         {
             ScriptedPeer p = SackPeer.New(4096);
-            int h = SackPeer.Open(p, 536);
-            uint una = SackPeer.SendInitialWindow(p, h, 4000, 4, 536);
-            p.AdvanceTo(50);
+            uint una = SackPeer.FourSmallSegmentsOut(p, out int h);
             p.Send(TcpFlags.Ack, p.PeerNxt, una + 536, 65535);
             Check.Equal(536, SackPeer.Find(p, una + 2144), "the window moved: a fifth segment goes out, timed");
             p.AdvanceTo(130);
@@ -175,9 +170,7 @@ namespace NanoTcp.Scenarios
         public override void Run()
         {
             ScriptedPeer p = SackPeer.New(4096);
-            int h = SackPeer.Open(p, 536);
-            uint una = SackPeer.SendInitialWindow(p, h, 4000, 4, 536);
-            p.AdvanceTo(50);
+            uint una = SackPeer.FourSmallSegmentsOut(p, out int h);
             p.Send(TcpFlags.Ack, p.PeerNxt, una, 60000); // a window update, no duplicate ACK
             for (int k = 1; k <= 3; k++)
             {
@@ -244,6 +237,18 @@ namespace NanoTcp.Scenarios
                 TcpOptions.WriteSackBlock(b, 0, k, edges[2 * k], edges[2 * k + 1]);
             }
             return b;
+        }
+
+        /// <summary>
+        /// Connects with MSS 536, so the initial window holds four segments (RFC 3390 form: 2144 bytes),
+        /// sends them and lets 50 ms pass; returns their first sequence number.
+        /// </summary>
+        public static uint FourSmallSegmentsOut(ScriptedPeer p, out int h)
+        {
+            h = Open(p, 536);
+            uint una = SendInitialWindow(p, h, 4000, 4, 536);
+            p.AdvanceTo(50);
+            return una;
         }
 
         /// <summary>A pure ACK of <paramref name="ack"/> offering <paramref name="window"/>, with the SACK blocks <paramref name="edges"/>.</summary>
